@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import tarfile
@@ -68,7 +69,7 @@ def read_upstream(spec: dict, args: argparse.Namespace) -> dict[str, str]:
 def function_ranges(path: str, text: str, names: list[str]) -> list[tuple[int, int, str]]:
     """Line ranges of the first definition of each name, with its comment block above."""
     lines = text.split("\n")
-    whole = KernelFile(path, len(lines), "", (Excerpt(1, len(lines), "", ""),))
+    whole = KernelFile(path, len(lines), None, "", (Excerpt(1, len(lines), "", ""),))
     walker = _FileWalker(path, text.encode("utf-8"), whole)
     tree = tree_sitter.Parser(C_LANGUAGE).parse(text.encode("utf-8"))
     walker.walk_toplevel(tree.root_node, active=True)
@@ -91,11 +92,27 @@ def _is_comment_line(line: str) -> bool:
     return s.startswith(("/*", "*", "//")) or s.endswith("*/")
 
 
+def spdx_of(text: str) -> str | None:
+    m = re.search(r"SPDX-License-Identifier:\s*([^\s*]+)", "\n".join(text.split("\n")[:2]))
+    return m.group(1) if m else None
+
+
+def licence_header(text: str) -> tuple[int, int, str]:
+    """The SPDX line, or for the few older files without one, their leading licence comment."""
+    lines = text.split("\n")
+    if spdx_of(text):
+        return (1, 1, "SPDX line")
+    last = 1
+    while last < len(lines) and not lines[last - 1].rstrip().endswith("*/"):
+        last += 1
+    return (1, last, "licence header")
+
+
 def excerpts_for(entry: dict, text: str) -> list[tuple[int, int, str]]:
     nlines = text.count("\n") + (0 if text.endswith("\n") else 1)
     if "functions" not in entry:
         return [(1, nlines, "whole file")]
-    ranges = [(1, 1, "SPDX line")] + function_ranges(entry["path"], text, entry["functions"])
+    ranges = [licence_header(text)] + function_ranges(entry["path"], text, entry["functions"])
     ranges.sort()
     merged: list[list] = []
     for first, last, what in ranges:
@@ -122,8 +139,8 @@ def build(spec: dict, upstream: dict[str, str]) -> tuple[dict, dict[str, str]]:
             excerpts.append({"lines": [first, last], "sha256": sha256_text(chunk), "what": what})
         body = "".join(kept)
         texts[path] = body
-        files.append({"path": path, "upstream_lines": len(lines), "sha256": sha256_text(body),
-                      "excerpts": excerpts})
+        files.append({"path": path, "upstream_lines": len(lines), "spdx": spdx_of(text),
+                      "sha256": sha256_text(body), "excerpts": excerpts})
     manifest = {
         "kernel": spec["kernel"],
         "source": {"package": spec["package"], "version": spec["package_version"],

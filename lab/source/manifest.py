@@ -36,6 +36,7 @@ class Excerpt:
 class KernelFile:
     path: str
     upstream_lines: int
+    spdx: str | None  # the SPDX licence identifier upstream gives, None for older files
     sha256: str
     excerpts: tuple[Excerpt, ...]
 
@@ -83,7 +84,7 @@ def parse_manifest(data: dict) -> Manifest:
             for ex in entry["excerpts"]
         )
         files[entry["path"]] = KernelFile(
-            entry["path"], entry["upstream_lines"], entry["sha256"], excerpts
+            entry["path"], entry["upstream_lines"], entry.get("spdx"), entry["sha256"], excerpts
         )
     return Manifest(data["kernel"], data["source"], files)
 

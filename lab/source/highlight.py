@@ -74,7 +74,7 @@ def highlight_c(text: str, palette: str = "dark") -> list[Text]:
     """Highlight C source; one Rich Text per line, tabs expanded to the kernel's 8."""
     data = text.encode("utf-8")
     tree = tree_sitter.Parser(C_LANGUAGE).parse(data)
-    captures = tree_sitter.QueryCursor(_query()).captures(tree.root_node)
+    matches = tree_sitter.QueryCursor(_query()).matches(tree.root_node)
     styles = capture_styles(palette)
     line_starts = [0]
     for i, byte in enumerate(data):
@@ -82,14 +82,16 @@ def highlight_c(text: str, palette: str = "dark") -> list[Text]:
             line_starts.append(i + 1)
     lines = [Text(data[s:e].decode("utf-8", "replace"))
              for s, e in zip(line_starts, line_starts[1:] + [len(data)])]
-    # Later, more specific patterns of the query win, as in tree-sitter's own highlighter:
-    # apply them in the order of the query's patterns, general first.
-    spans: list[tuple[int, int, int, str]] = []
-    for name, nodes in captures.items():
-        for node in nodes:
-            spans.append((node.start_byte, node.end_byte, _priority(name), name))
-    spans.sort(key=lambda s: (s[2], s[0]))
-    for start, end, _, name in spans:
+    # As in Textual and editors, a later pattern of the query overrides an earlier one for
+    # the same node: `(identifier) @variable` first, `@constant`/`@function` refine it.
+    spans = sorted(
+        ((pattern, node.start_byte, node.end_byte, name)
+         for pattern, captured in matches
+         for name, nodes in captured.items()
+         for node in nodes),
+        key=lambda s: s[0],
+    )
+    for _, start, end, name in spans:
         style = styles.get(name)
         if style is None:
             continue
@@ -108,11 +110,6 @@ def highlight_c(text: str, palette: str = "dark") -> list[Text]:
         line.rstrip()
         line.expand_tabs(TAB_SIZE)
     return lines
-
-
-def _priority(name: str) -> int:
-    # A `function.special` or `constant` match is more specific than `variable`.
-    return {"variable": 0, "function": 1, "type": 1}.get(name, 2)
 
 
 def _row(line_starts: list[int], offset: int) -> int:

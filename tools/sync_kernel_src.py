@@ -110,9 +110,11 @@ def licence_header(text: str) -> tuple[int, int, str]:
 
 def excerpts_for(entry: dict, text: str) -> list[tuple[int, int, str]]:
     nlines = text.count("\n") + (0 if text.endswith("\n") else 1)
-    if "functions" not in entry:
+    if "functions" not in entry and "ranges" not in entry:
         return [(1, nlines, "whole file")]
+    entry.setdefault("functions", [])
     ranges = [licence_header(text)] + function_ranges(entry["path"], text, entry["functions"])
+    ranges += [(a, b, f"lines {a}-{b}") for a, b in entry.get("ranges", [])]
     ranges.sort()
     merged: list[list] = []
     for first, last, what in ranges:

@@ -1,0 +1,85 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Files as the mmap chain sees them: struct file, inode, super_block (include/linux/fs.h).
+
+The operations tables (`f_op`, `vm_ops`) point at twin functions, so `file->f_op->mmap`
+calls the twin of generic_file_mmap, shmem_mmap or hugetlbfs_file_mmap as the kernel would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+# include/linux/fs.h
+FMODE_READ = 0x1
+FMODE_WRITE = 0x2
+FMODE_EXEC = 0x20
+S_APPEND = 1 << 2  # inode->i_flags: append-only (chattr +a)
+S_SWAPFILE = 1 << 8  # the inode is an active swap file
+MNT_NOEXEC = 0x04  # a mount flag: no execution of files from this mount
+
+
+@dataclass(frozen=True)
+class FileOperations:
+    name: str  # "ext4_file_operations", shown to the learner
+    mmap: Callable | None = None
+    get_unmapped_area: Callable | None = None
+    mmap_supported_flags: int = 0
+
+
+@dataclass(frozen=True)
+class VmOperations:
+    name: str
+    fault: Callable | None = None
+    page_mkwrite: Callable | None = None
+    map_pages: Callable | None = None
+
+
+@dataclass
+class SuperBlock:
+    fs_type: str  # "ext4", "tmpfs", "hugetlbfs", "devtmpfs", "anon_inodefs"
+    mnt_flags: int = 0
+    huge_page_size: int = 0  # hugetlbfs: the size of its pages
+
+
+@dataclass(eq=False)
+class Inode:
+    ino: int
+    sb: SuperBlock
+    i_size: int = 0
+    i_flags: int = 0
+    f_op: FileOperations | None = None
+    # The page cache (struct address_space): page index → PFN, and the mapping counts.
+    pages: dict[int, int] = field(default_factory=dict)
+    dirty: set[int] = field(default_factory=set)
+    i_mmap_writable: int = 0
+    i_mmap: list = field(default_factory=list)  # the VMAs that map this file
+    data: dict[int, bytearray] = field(default_factory=dict)  # the file's bytes on "disk"
+    seals: int = 0
+
+    def IS_APPEND(self) -> bool:  # noqa: N802  (the kernel's macro name)
+        return bool(self.i_flags & S_APPEND)
+
+    def IS_SWAPFILE(self) -> bool:  # noqa: N802
+        return bool(self.i_flags & S_SWAPFILE)
+
+
+@dataclass(eq=False)
+class File:
+    path: str  # the name the scenario opened it by; maps prints it
+    f_inode: Inode
+    f_mode: int
+    f_flags: int = 0
+    deleted: bool = False  # shown as " (deleted)" in maps, as for /dev/zero's shmem file
+
+    @property
+    def f_op(self) -> FileOperations:
+        assert self.f_inode.f_op is not None
+        return self.f_inode.f_op
+
+    @property
+    def f_mapping(self) -> Inode:
+        return self.f_inode
+
+    def path_noexec(self) -> bool:
+        return bool(self.f_inode.sb.mnt_flags & MNT_NOEXEC)

@@ -1,0 +1,181 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Sparse x86-64 4-level page tables: PGD → PUD → PMD → PTE, 512 entries a level.
+
+Only tables that hold something exist, so a gigabyte mapping costs 512 PTE tables, not a
+flat array. Entries are the raw 64-bit values the MMU reads (PFN << 12 | flag bits).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import count
+from typing import Callable, Iterator
+
+from lab.kernel.arch.x86.include.asm.pgtable import (
+    _PAGE_ACCESSED,
+    _PAGE_DIRTY,
+    _PAGE_PRESENT,
+    _PAGE_PSE,
+    _PAGE_RW,
+    _PAGE_USER,
+    PAGE_SHIFT,
+    PGDIR_SHIFT,
+    PMD_SHIFT,
+    PUD_SHIFT,
+)
+
+PTRS_PER_TABLE = 512
+LEVELS = (("PGD", PGDIR_SHIFT), ("PUD", PUD_SHIFT), ("PMD", PMD_SHIFT), ("PTE", PAGE_SHIFT))
+# What an upper-level entry pointing at a user page table carries (_PAGE_TABLE).
+_PAGE_TABLE = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY
+PTE_PFN_MASK = ((1 << 52) - 1) & ~((1 << PAGE_SHIFT) - 1)
+
+
+def pte_pfn(pte: int) -> int:
+    return (pte & PTE_PFN_MASK) >> PAGE_SHIFT
+
+
+def index_at(addr: int, shift: int) -> int:
+    return (addr >> shift) & (PTRS_PER_TABLE - 1)
+
+
+class Table:
+    """One page-table page: its own PFN and the entries in use."""
+
+    __slots__ = ("pfn", "entries")
+
+    def __init__(self, pfn: int):
+        self.pfn = pfn
+        self.entries: dict[int, object] = {}  # index → Table (upper levels) or int (leaf)
+
+
+@dataclass(frozen=True)
+class WalkStep:
+    level: str  # PGD, PUD, PMD, PTE
+    index: int
+    table_pfn: int
+    entry: int  # the entry's value, 0 when empty
+    leaf: bool  # a PTE, or a PMD with PSE set (a 2 MiB page)
+
+
+class PageTable:
+    def __init__(self, alloc_table_pfn: Callable[[], int] | None = None):
+        counter = count(0x10000)
+        self._alloc = alloc_table_pfn or (lambda: next(counter))
+        self.pgd = Table(self._alloc())
+
+    # -- walking ---------------------------------------------------------------------------
+    def walk(self, addr: int) -> list[WalkStep]:
+        """The hardware walk for addr, level by level, stopping at the first empty entry."""
+        steps, table = [], self.pgd
+        for level, shift in LEVELS:
+            i = index_at(addr, shift)
+            entry = table.entries.get(i)
+            if entry is None:
+                steps.append(WalkStep(level, i, table.pfn, 0, False))
+                return steps
+            if isinstance(entry, Table):
+                steps.append(WalkStep(level, i, table.pfn, (entry.pfn << PAGE_SHIFT) | _PAGE_TABLE,
+                                      False))
+                table = entry
+                continue
+            steps.append(WalkStep(level, i, table.pfn, entry, True))
+            return steps
+        return steps
+
+    def _leaf_table(self, addr: int, create: bool) -> Table | None:
+        table = self.pgd
+        for _, shift in LEVELS[:3]:
+            i = index_at(addr, shift)
+            nxt = table.entries.get(i)
+            if nxt is None:
+                if not create:
+                    return None
+                nxt = table.entries[i] = Table(self._alloc())
+            elif not isinstance(nxt, Table):
+                return None  # a huge PMD: no PTE table below it
+            table = nxt
+        return table
+
+    def pte(self, addr: int) -> int:
+        """The leaf entry mapping addr (a PTE, or a huge PMD), 0 when none."""
+        table = self.pgd
+        for _, shift in LEVELS:
+            entry = table.entries.get(index_at(addr, shift))
+            if entry is None:
+                return 0
+            if not isinstance(entry, Table):
+                return entry
+            table = entry
+        return 0
+
+    # -- changing --------------------------------------------------------------------------
+    def set_pte(self, addr: int, value: int) -> int:
+        """Install a 4 KiB PTE, allocating tables on the way; returns the old value."""
+        table = self._leaf_table(addr, create=True)
+        assert table is not None, "a 4 KiB PTE under a huge PMD"
+        i = index_at(addr, PAGE_SHIFT)
+        old = table.entries.get(i, 0)
+        table.entries[i] = value
+        return old  # type: ignore[return-value]
+
+    def set_huge_pmd(self, addr: int, value: int) -> int:
+        """Install a 2 MiB leaf at PMD level (PSE set); returns the old value."""
+        table = self.pgd
+        for _, shift in LEVELS[:2]:
+            i = index_at(addr, shift)
+            nxt = table.entries.get(i)
+            if nxt is None:
+                nxt = table.entries[i] = Table(self._alloc())
+            table = nxt  # type: ignore[assignment]
+        i = index_at(addr, PMD_SHIFT)
+        old = table.entries.get(i, 0)
+        table.entries[i] = value | _PAGE_PSE
+        return old if isinstance(old, int) else 0
+
+    def clear(self, addr: int) -> int:
+        """Remove the leaf mapping addr; returns its old value (0 if none)."""
+        table = self.pgd
+        for _, shift in LEVELS:
+            i = index_at(addr, shift)
+            entry = table.entries.get(i)
+            if entry is None:
+                return 0
+            if not isinstance(entry, Table):
+                del table.entries[i]
+                return entry
+            table = entry
+        return 0
+
+    # -- ranges ----------------------------------------------------------------------------
+    def leaves(self, start: int, end: int) -> Iterator[tuple[int, int, int]]:
+        """(address, entry, size) of every leaf entry in [start, end), in address order."""
+        yield from self._leaves(self.pgd, 0, 0, start, end)
+
+    def _leaves(self, table: Table, depth: int, base: int, start: int, end: int):
+        level_shift = LEVELS[depth][1]
+        size = 1 << level_shift
+        for i in sorted(table.entries):
+            lo = base + (i << level_shift)
+            hi = lo + size
+            if hi <= start or lo >= end:
+                continue
+            entry = table.entries[i]
+            if isinstance(entry, Table):
+                yield from self._leaves(entry, depth + 1, lo, start, end)
+            else:
+                yield lo, entry, size
+
+    def present_pages(self, start: int, end: int) -> int:
+        """How many 4 KiB pages in [start, end) have a present entry, as pagemap counts them."""
+        total = 0
+        for addr, entry, size in self.leaves(start, end):
+            if entry & _PAGE_PRESENT:
+                lo, hi = max(addr, start), min(addr + size, end)
+                total += (hi - lo) >> PAGE_SHIFT
+        return total
+
+    def table_count(self) -> int:
+        def count_tables(t: Table) -> int:
+            return 1 + sum(count_tables(e) for e in t.entries.values() if isinstance(e, Table))
+        return count_tables(self.pgd)

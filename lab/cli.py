@@ -26,7 +26,71 @@ def _parser() -> argparse.ArgumentParser:
     src.add_argument("--plain", action="store_true", help="no colour")
     src.add_argument("--light", action="store_true", help="colours for a light terminal")
     src.set_defaults(func=_cmd_source)
+
+    run = sub.add_parser("run", help="run a scenario on the simulated kernel and report",
+                         description="Run a scenario (a file, or statements with -e) on the "
+                         "simulated Linux 6.1 kernel and print what each statement did.")
+    what = run.add_mutually_exclusive_group(required=True)
+    what.add_argument("scenario", nargs="?", help="a scenario file")
+    what.add_argument("-e", dest="statements", metavar="STATEMENTS",
+                      help="statements separated by ';' or newlines")
+    run.add_argument("--json", action="store_true", help="machine-readable output")
+    run.set_defaults(func=_cmd_run)
+
+    world = sub.add_parser("world", help="describe the default world scenarios start in")
+    world.set_defaults(func=_cmd_world)
     return ap
+
+
+def _load_scenario(args: argparse.Namespace):
+    from lab.runner import scenario_constants
+    from lab.scenario import parse_bytes, parse_scenario, split_statements
+
+    if args.statements is not None:
+        return parse_scenario(split_statements(args.statements), "-e", scenario_constants())
+    with open(args.scenario, "rb") as f:
+        data = f.read()
+    return parse_bytes(data, args.scenario, scenario_constants())
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    import json
+
+    from lab.report import text_report
+    from lab.runner import simulate
+    from lab.scenario import ScenarioError
+
+    try:
+        scenario = _load_scenario(args)
+    except OSError as err:
+        print(f"mmaplab run: cannot read {args.scenario}: {err.strerror}", file=sys.stderr)
+        return 2
+    except ScenarioError as err:
+        print(err, file=sys.stderr)
+        return 2
+    try:
+        report = simulate(scenario)
+    except ScenarioError as err:
+        print(err, file=sys.stderr)
+        return 2
+    if args.json:
+        json.dump(report.to_json(), sys.stdout)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(text_report(report, [getattr(s, "func", "") for s in scenario]))
+    return 0
+
+
+def _cmd_world(args: argparse.Namespace) -> int:
+    from lab.kernel.default_world import default_machine, describe
+    from lab.kernel.fs.proc.task_mmu import maps_line
+
+    print(describe())
+    print("\nIts /proc/PID/maps:")
+    mm = default_machine().task.mm
+    for vma in mm.vmas + [mm.gate_vma]:
+        print("  " + maps_line(vma))
+    return 0
 
 
 def _cmd_source(args: argparse.Namespace) -> int:

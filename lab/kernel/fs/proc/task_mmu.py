@@ -1,0 +1,112 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""What /proc/PID/maps, smaps and pagemap show (fs/proc/task_mmu.c), read off the model.
+
+`maps_line` prints a VMA as show_map_vma() does; `vma_stats` counts what smaps and pagemap
+report for it: Rss (present pages other than the zero page, hugetlb pages excluded),
+Anonymous, Locked, the *_Hugetlb bytes, and the number of present PTEs as pagemap sees them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lab.kernel.arch.x86.include.asm.pgtable import _PAGE_PRESENT, PAGE_SHIFT, PAGE_SIZE
+from lab.kernel.include.linux.mm import (
+    VM_EXEC,
+    VM_HUGETLB,
+    VM_LOCKED,
+    VM_MAYSHARE,
+    VM_READ,
+    VM_WRITE,
+    smaps_vmflags,
+)
+from lab.kernel.machine import Machine
+from lab.kernel.mm_struct import VmAreaStruct
+from lab.kernel.pagetable import pte_pfn
+from lab.kernel.physmem import FRAME_ANON, ZERO_PFN
+
+# st_dev as maps prints it: the lab's ext4 disk, tmpfs/shmem and hugetlbfs
+_DEV = {"ext4": "08:01", "tmpfs": "00:1a", "shmem": "00:01", "hugetlbfs": "00:0f",
+        "devtmpfs": "00:05"}
+
+
+def vma_perms(vma: VmAreaStruct) -> str:
+    f = vma.vm_flags
+    return ("r" if f & VM_READ else "-") + ("w" if f & VM_WRITE else "-") + \
+        ("x" if f & VM_EXEC else "-") + ("s" if f & VM_MAYSHARE else "p")
+
+
+def vma_path(vma: VmAreaStruct) -> str:
+    """The name column of maps: file path, [heap]-style name, or "" for anonymous memory."""
+    if vma.vm_file is not None:
+        return vma.vm_file.path + (" (deleted)" if vma.vm_file.deleted else "")
+    return vma.name or ""
+
+
+def maps_line(vma: VmAreaStruct) -> str:
+    if vma.vm_file is not None:
+        inode = vma.vm_file.f_inode
+        dev, ino = _DEV.get(inode.sb.fs_type, "00:00"), inode.ino
+    else:
+        dev, ino = "00:00", 0
+    prefix = (f"{vma.vm_start:08x}-{vma.vm_end:08x} {vma_perms(vma)} "
+              f"{vma.vm_pgoff << PAGE_SHIFT:08x} {dev} {ino} ")
+    path = vma_path(vma)
+    return (prefix.ljust(73) + path) if path else prefix.rstrip() + " "
+
+
+@dataclass(frozen=True)
+class VmaStats:
+    rss: int  # bytes
+    anonymous: int  # bytes
+    locked: int  # bytes
+    hugetlb: int  # bytes, Private_Hugetlb + Shared_Hugetlb
+    present: int  # pages with a present PTE (pagemap), the zero page included
+
+
+def vma_stats(machine: Machine, vma: VmAreaStruct) -> VmaStats:
+    mm = machine.task.mm
+    physmem = machine.physmem
+    rss = anon = hugetlb = present = 0
+    for addr, entry, size in mm.pgd.leaves(vma.vm_start, vma.vm_end):
+        if not entry & _PAGE_PRESENT:
+            continue
+        pages = size // PAGE_SIZE
+        present += pages
+        if vma.vm_flags & VM_HUGETLB:
+            hugetlb += size
+            continue
+        pfn = pte_pfn(entry)
+        if pfn == ZERO_PFN:  # vm_normal_page() skips the zero page: not in Rss
+            continue
+        rss += size
+        if physmem.kind(pfn) == FRAME_ANON:
+            anon += size
+    locked = rss if vma.vm_flags & VM_LOCKED else 0
+    return VmaStats(rss, anon, locked, hugetlb, present)
+
+
+def maps_row(machine: Machine, vma: VmAreaStruct) -> dict:
+    """One row of `mmaplab run --json`'s "maps" (design notes, section 5)."""
+    st = vma_stats(machine, vma)
+    return {
+        "start": vma.vm_start,
+        "end": vma.vm_end,
+        "perms": vma_perms(vma),
+        "offset": vma.vm_pgoff << PAGE_SHIFT,
+        "path": vma_path(vma),
+        "rss": st.rss,
+        "locked": st.locked,
+        "present": st.present,
+        "hugetlb": st.hugetlb,
+        "vmflags": smaps_vmflags(vma.vm_flags),
+    }
+
+
+def maps_rows(machine: Machine) -> list[dict]:
+    """The whole simulated /proc/PID/maps, sorted, the gate VMA ([vsyscall]) last."""
+    mm = machine.task.mm
+    rows = [maps_row(machine, vma) for vma in mm.vmas]
+    if mm.gate_vma is not None:
+        rows.append(maps_row(machine, mm.gate_vma))
+    return rows

@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""`mmaplab run` output: the JSON of design section 5, and a report a person reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lab import KERNEL_VERSION
+from lab.kernel.include.uapi.errno import MMAP_ERRNO_MEANINGS
+from lab.runner import Event
+from lab.scenario.errors import escape
+
+SHOWN_MAPS = ("start", "end", "perms", "offset", "path", "rss", "locked", "present", "hugetlb",
+              "vmflags")
+
+
+@dataclass
+class Report:
+    initial_maps: list[dict]
+    events: list[tuple[Event, list[dict]]] = field(default_factory=list)
+    machine: object = None  # the machine as the scenario left it
+
+    def to_json(self) -> dict:
+        return {
+            "kernel": KERNEL_VERSION,
+            "initial_maps": self.initial_maps,
+            "events": [_event_json(e, maps) for e, maps in self.events],
+        }
+
+
+def _event_json(event: Event, maps: list[dict]) -> dict:
+    out = {"line": event.line, "stmt": event.stmt, "ret": event.ret, "errno": event.errno,
+           "signal": event.signal, "maps": maps}
+    if event.value is not None:
+        out["value"] = event.value
+    return out
+
+
+def _row_key(row: dict) -> tuple:
+    return (row["start"], row["end"])
+
+
+def _kb(n: int) -> str:
+    return f"{n // 1024} kB"
+
+
+def maps_text(rows: list[dict], before: list[dict] | None = None) -> list[str]:
+    """maps rows with Rss and Locked; rows new or changed since `before` marked + or ~."""
+    old = {_row_key(r): r for r in (before or [])}
+    lines = [f"  {'start-end':<33} {'perms':<5} {'offset':<8} {'Rss':>10} {'Locked':>10}  path"]
+    for row in rows:
+        prev = old.pop(_row_key(row), None)
+        mark = " " if before is None or prev == row else ("+" if prev is None else "~")
+        lines.append(f"{mark} {row['start']:012x}-{row['end']:012x}"
+                     f"{'':<7} {row['perms']:<5} {row['offset']:08x} "
+                     f"{_kb(row['rss']):>10} {_kb(row['locked']):>10}  {_shown_path(row)}")
+    for row in old.values():
+        lines.append(f"- {row['start']:012x}-{row['end']:012x}{'':<7} {row['perms']:<5} "
+                     f"{row['offset']:08x} {'':>10} {'':>10}  {_shown_path(row)}")
+    return lines
+
+
+def _shown_path(row: dict) -> str:
+    # A file name came from the user: never send its control characters to the terminal.
+    return escape(row["path"])
+
+
+def result_text(event: Event, func: str) -> str:
+    if event.errno is not None:
+        failed = "MAP_FAILED" if func == "mmap" else str(-1)
+        meaning = MMAP_ERRNO_MEANINGS.get(event.errno, "")
+        return f"{failed}, errno {event.errno} ({-event.ret})" + (f": {meaning}" if meaning
+                                                                  else "")
+    if event.signal is not None:
+        return f"killed by {event.signal}"
+    if func == "mmap":
+        return f"{event.ret:#x}"
+    if event.value is not None:
+        return str(event.value)
+    return str(event.ret)
+
+
+def text_report(report: Report, funcs: list[str]) -> str:
+    out = [f"mmaplab: Linux {KERNEL_VERSION} model, default world (see `mmaplab world`)", ""]
+    before = report.initial_maps
+    for (event, maps), func in zip(report.events, funcs):
+        out.append(f"line {event.line}: {event.stmt}")
+        out.append(f"  = {result_text(event, func)}")
+        if maps != before:
+            out.append("  maps after it (+ new, ~ changed, - gone):")
+            out += ["  " + line for line in maps_text(maps, before)]
+        else:
+            out.append("  maps unchanged")
+        out.append("")
+        before = maps
+    return "\n".join(out)

@@ -1,0 +1,221 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Run a parsed scenario on a simulated machine, one statement at a time.
+
+Each statement becomes a system call (or a setting of the machine) made through the twin,
+exactly as a process would make it: `mmap` takes the raw syscall's arguments as unsigned
+64-bit values, with no C library in front. The result of each statement is an `Event`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from types import ModuleType
+
+from lab.kernel.file import FMODE_READ, FMODE_WRITE, MNT_NOEXEC, S_APPEND, S_SWAPFILE, File, \
+    Inode, SuperBlock
+from lab.kernel.include.uapi import capability, errno, fcntl, mman, personality, resource
+from lab.kernel.include.uapi.errno import errno_name
+from lab.kernel.machine import Machine, capable, running
+from lab.kernel.twin import ULONG_MAX
+from lab.scenario import Call, Load, Scenario, ScenarioError, Statement, Store, evaluate
+
+NOT_YET = {
+    "munmap": "munmap",
+    "mprotect": "mprotect",
+    "ftruncate": "ftruncate",
+    "msync": "msync and writeback",
+    "writeback": "msync and writeback",
+}
+HUGE_PAGE_SIZE = 2 << 20
+
+
+def _int_constants(*modules: ModuleType) -> dict[str, int]:
+    return {name: value for m in modules for name, value in vars(m).items()
+            if name.isupper() and isinstance(value, int) and not name.startswith("_")}
+
+
+@cache
+def scenario_constants() -> dict[str, int]:
+    """Every name a scenario may use: PROT_*, MAP_*, O_*, RLIMIT_*, CAP_*, personalities."""
+    names = _int_constants(mman, fcntl, resource, capability, personality, errno)
+    names["NULL"] = 0
+    return names
+
+
+@dataclass
+class Event:
+    """What one statement did, in the terms of design section 5."""
+
+    line: int
+    stmt: str
+    ret: int | None = None
+    errno: str | None = None
+    signal: str | None = None
+    value: int | None = None
+
+
+@dataclass
+class Run:
+    """A machine plus the scenario's variables: executes statements in order."""
+
+    machine: Machine
+    variables: dict[str, int] = field(default_factory=dict)
+    ended_by_signal: bool = False
+
+    def env(self) -> dict[str, int]:
+        return {**scenario_constants(), **self.variables}
+
+    def value(self, expr, stmt: Statement) -> int:
+        return evaluate(expr, self.env())
+
+    def execute(self, stmt: Statement) -> Event:
+        event = Event(stmt.line, stmt.text)
+        if isinstance(stmt, (Store, Load)):
+            raise _not_yet(stmt, "memory access (p[i])")
+        assert isinstance(stmt, Call)
+        if stmt.func in NOT_YET:
+            raise _not_yet(stmt, NOT_YET[stmt.func])
+        handler = getattr(self, "_do_" + stmt.func)
+        args = [evaluate(a, self.env()) for a in stmt.args]
+        kwargs = {k: evaluate(v, self.env()) for k, v in stmt.kwargs}
+        with running(self.machine):
+            ret = handler(stmt, *args, **kwargs)
+        event.ret = ret
+        if isinstance(ret, int) and ret < 0 and -ret in errno.ERRNO_NAMES:
+            event.errno = errno_name(-ret)
+        if stmt.target is not None and ret is not None:
+            self.variables[stmt.target] = ret
+        return event
+
+    # -- the statements ------------------------------------------------------------------
+    def _do_mmap(self, stmt: Call, addr, length, prot, flags, fd, offset) -> int:
+        from lab.kernel.arch.x86.kernel.sys_x86_64 import sys_mmap
+
+        args = [_u64(stmt, v) for v in (addr, length, prot, flags, fd, offset)]
+        ret = sys_mmap(*args)
+        return ret - (1 << 64) if ret > ULONG_MAX - 4095 else ret  # the -errno range, signed
+
+    def _do_open(self, stmt: Call, path: str, flags: int, size: int | None = None,
+                 noexec: bool = False, fs: str = "ext4", append_only: bool = False,
+                 swapfile: bool = False) -> int:
+        m = self.machine
+        inode = m.inodes.get(path)
+        if inode is None:
+            inode = self._create(stmt, path, size, noexec, fs)
+        elif size is not None and size != inode.i_size:
+            raise ScenarioError(f"{path!r} already exists with size {inode.i_size}",
+                                stmt.line, stmt.column)
+        if append_only:  # chattr +a after the open: the fd keeps its write access
+            inode.i_flags |= S_APPEND
+        if swapfile:
+            inode.i_flags |= S_SWAPFILE
+        accmode = flags & fcntl.O_ACCMODE
+        if accmode == fcntl.O_ACCMODE:
+            return -errno.EINVAL
+        f_mode = {fcntl.O_RDONLY: FMODE_READ, fcntl.O_WRONLY: FMODE_WRITE,
+                  fcntl.O_RDWR: FMODE_READ | FMODE_WRITE}[accmode]
+        files = m.task.files
+        fd = next(i for i in range(3, 1 << 20) if i not in files)
+        files[fd] = File(path, inode, f_mode, flags)
+        return fd
+
+    def _create(self, stmt: Call, path: str, size: int | None, noexec: bool, fs: str) -> Inode:
+        from lab.kernel.drivers.char.mem import null_fops, zero_fops
+        from lab.kernel.fs.hugetlbfs.inode import hugetlbfs_file_operations
+        from lab.kernel.mm.filemap import ext4_file_operations
+        from lab.kernel.mm.shmem import shmem_file_operations
+
+        m = self.machine
+        if path in ("/dev/zero", "/dev/null"):
+            sb, f_op = SuperBlock("devtmpfs"), zero_fops if path == "/dev/zero" else null_fops
+            size = 0
+        elif size is None:
+            raise ScenarioError(f"open: {path!r} does not exist; say how big it is, e.g. "
+                                "size=8192", stmt.line, stmt.column)
+        else:
+            f_op = {"ext4": ext4_file_operations, "tmpfs": shmem_file_operations,
+                    "hugetlbfs": hugetlbfs_file_operations}[fs]
+            sb = SuperBlock(fs, MNT_NOEXEC if noexec else 0,
+                            HUGE_PAGE_SIZE if fs == "hugetlbfs" else 0)
+        inode = Inode(m.next_ino, sb, i_size=size, f_op=f_op)
+        m.next_ino += 1
+        m.inodes[path] = inode
+        return inode
+
+    def _do_close(self, stmt: Call, fd: int) -> int:
+        return 0 if self.machine.task.files.pop(fd, None) is not None else -errno.EBADF
+
+    def _do_setrlimit(self, stmt: Call, res: int, value: int) -> int:
+        limits = self.machine.task.rlimits
+        if res not in limits:
+            return -errno.EINVAL
+        value = _u64(stmt, value)
+        # setrlimit(res, {value, value}): raising the hard limit needs CAP_SYS_RESOURCE
+        if value > limits[res][1] and not capable(capability.CAP_SYS_RESOURCE):
+            return -errno.EPERM
+        limits[res] = [value, value]
+        return 0
+
+    def _do_capset(self, stmt: Call, *caps: int) -> int:
+        self.machine.task.cred.caps = set(caps)
+        return 0
+
+    def _do_personality(self, stmt: Call, persona: int) -> int:
+        old = self.machine.task.personality
+        if persona != 0xFFFFFFFF:  # personality(0xffffffff) only asks
+            self.machine.task.personality = persona
+        return old
+
+    def _do_sysctl(self, stmt: Call, name: str, value: int) -> int:
+        m = self.machine
+        if name == "vm.nr_hugepages":
+            h = m.default_hstate
+            in_use = h.nr_huge_pages - h.free_huge_pages
+            h.nr_huge_pages = max(value, in_use)
+            h.free_huge_pages = h.nr_huge_pages - in_use
+            return 0
+        attr = {"vm.max_map_count": "sysctl_max_map_count",
+                "vm.overcommit_memory": "sysctl_overcommit_memory",
+                "vm.overcommit_ratio": "sysctl_overcommit_ratio",
+                "vm.mmap_min_addr": "dac_mmap_min_addr"}[name]
+        setattr(m, attr, value)
+        return 0
+
+
+def _u64(stmt: Statement, value: int) -> int:
+    if not -(1 << 63) <= value <= ULONG_MAX:
+        raise ScenarioError(f"{value} does not fit in a 64-bit register", stmt.line,
+                            stmt.column)
+    return value & ULONG_MAX
+
+
+def _not_yet(stmt: Statement, what: str) -> ScenarioError:
+    return ScenarioError(f"{what} is not modelled yet: the lab's model stops after mmap "
+                         "returns, for now", stmt.line, stmt.column)
+
+
+def simulate(scenario: Scenario, machine: Machine | None = None):
+    """Run every statement on a fresh default machine; the Report of what each did.
+
+    A statement the simulator cannot run raises ScenarioError, located in the scenario.
+    A memory access that kills the process ends the run, as it would end the process.
+    """
+    from lab.kernel.default_world import default_machine
+    from lab.kernel.fs.proc.task_mmu import maps_rows
+    from lab.report import Report
+
+    run = Run(machine or default_machine())
+    report = Report(maps_rows(run.machine))
+    for stmt in scenario:
+        try:
+            event = run.execute(stmt)
+        except ScenarioError as err:
+            err.source_name = scenario.source_name
+            err.source_line = err.source_line or stmt.text
+            raise
+        report.events.append((event, maps_rows(run.machine)))
+        if event.signal is not None:
+            break
+    report.machine = run.machine
+    return report

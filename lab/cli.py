@@ -35,6 +35,11 @@ def _parser() -> argparse.ArgumentParser:
     what.add_argument("-e", dest="statements", metavar="STATEMENTS",
                       help="statements separated by ';' or newlines")
     run.add_argument("--json", action="store_true", help="machine-readable output")
+    run.add_argument("--steps", action="store_true",
+                     help="print the lockstep trace: every C line, its Python twin, what changed")
+    run.add_argument("--trace", action="store_true", help="with --json: add each event's steps")
+    run.add_argument("--fold-after", type=int, default=None, metavar="N",
+                     help="record N rounds of a long loop in full, fold the rest (default 4)")
     run.set_defaults(func=_cmd_run)
 
     world = sub.add_parser("world", help="describe the default world scenarios start in")
@@ -68,6 +73,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     except ScenarioError as err:
         print(err, file=sys.stderr)
         return 2
+    if args.steps or args.trace:
+        return _run_traced(args, scenario)
     try:
         report = simulate(scenario)
     except ScenarioError as err:
@@ -78,6 +85,40 @@ def _cmd_run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         sys.stdout.write(text_report(report, [getattr(s, "func", "") for s in scenario]))
+    return 0
+
+
+def _run_traced(args: argparse.Namespace, scenario) -> int:
+    import json
+
+    from lab.report import Report, result_text
+    from lab.stepping.record import DEFAULT_FOLD_AFTER
+    from lab.stepping.session import Session
+    from lab.stepping.text import step_json, trace_text
+
+    session = Session(scenario, fold_after=args.fold_after or DEFAULT_FOLD_AFTER)
+    report = Report(session.initial_maps)
+    for rec in session.records:
+        if rec.error is not None:
+            print(rec.error, file=sys.stderr)
+            return 2
+        report.events.append((rec.event, rec.maps_after))
+    if args.json:
+        doc = report.to_json()
+        if args.trace:
+            for ev, rec in zip(doc["events"], session.records):
+                ev["steps"] = [step_json(s) for s in rec.trace.steps]
+                ev["folded"] = rec.trace.folds
+        json.dump(doc, sys.stdout)
+        sys.stdout.write("\n")
+        return 0
+    out = []
+    for stmt, rec in zip(scenario, session.records):
+        out.append(f"line {stmt.line}: {stmt.text}")
+        out += ["  " + line for line in trace_text(rec.trace)]
+        out.append(f"  = {result_text(rec.event, getattr(stmt, 'func', ''))}")
+        out.append("")
+    sys.stdout.write("\n".join(out))
     return 0
 
 

@@ -12,8 +12,16 @@ from dataclasses import dataclass, field
 from functools import cache
 from types import ModuleType
 
-from lab.kernel.file import FMODE_READ, FMODE_WRITE, MNT_NOEXEC, S_APPEND, S_SWAPFILE, File, \
-    Inode, SuperBlock
+from lab.kernel.file import (
+    FMODE_READ,
+    FMODE_WRITE,
+    MNT_NOEXEC,
+    S_APPEND,
+    S_SWAPFILE,
+    File,
+    Inode,
+    SuperBlock,
+)
 from lab.kernel.include.uapi import capability, errno, fcntl, mman, personality, resource
 from lab.kernel.include.uapi.errno import errno_name
 from lab.kernel.machine import Machine, capable, running

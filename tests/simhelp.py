@@ -58,6 +58,6 @@ def check_invariants(machine: Machine) -> None:
         assert v.vm_start % PAGE == 0 and v.vm_end % PAGE == 0
         total += v.pages
     assert mm.total_vm == total
-    for addr, entry, size in mm.pgd.leaves(0, 1 << 48):
+    for addr, _, size in mm.pgd.leaves(0, 1 << 48):
         vma = mm.vma_lookup(addr)
         assert vma is not None and vma.vm_end >= addr + size, f"PTE at {addr:#x} outside VMAs"

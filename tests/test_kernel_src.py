@@ -88,7 +88,8 @@ def test_sync_tool_check_mode_fails_on_a_changed_line(tmp_path):
     dest = tmp_path / "kernel_src"
     subprocess.run(["cp", "-r", str(kernel_src_dir()), str(dest)], check=True)
     f = dest / "mm" / "mmap.c"
-    f.write_text(f.read_text().replace("if (!len)\n\t\treturn -EINVAL;", "if (!len)\n\t\treturn 0;", 1))
+    text = f.read_text()
+    f.write_text(text.replace("if (!len)\n\t\treturn -EINVAL;", "if (!len)\n\t\treturn 0;", 1))
     out = subprocess.run(
         [sys.executable, str(REPO / "tools" / "sync_kernel_src.py"), "--check", "--dest", str(dest),
          "--tarball", os.environ["MMAPLAB_KERNEL_TARBALL"]],

@@ -4,7 +4,7 @@
 import pytest
 
 pytest.importorskip("lab.kernel.mm.gup", reason="the twin is being written")  # TEMPORARY
-from simhelp import MiB, PAGE, errno_of, last, new_rows, row_at, run
+from simhelp import PAGE, MiB, errno_of, last, new_rows, row_at, run
 
 ANON_RW = "PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0"
 DATA = 'fd = open("data.bin", O_RDWR, size=10000); '
@@ -256,7 +256,9 @@ def test_file_mappings_merge_only_with_contiguous_offsets():
     m = "mmap({}, 4096, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, {})"
     together = run(big + m.format(hex(BASE), 0) + "; " + m.format(hex(BASE + PAGE), PAGE))
     apart = run(big + m.format(hex(BASE), 0) + "; " + m.format(hex(BASE + PAGE), 2 * PAGE))
-    count = lambda doc: len([r for r in last(doc)["maps"] if BASE <= r["start"] < BASE + 16 * PAGE])  # noqa: E731
+    def count(doc):
+        return len([r for r in last(doc)["maps"] if BASE <= r["start"] < BASE + 16 * PAGE])
+
     assert count(together) == 1 and count(apart) == 2
 
 

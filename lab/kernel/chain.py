@@ -6,6 +6,7 @@ SYSCALL mmap → ksys_mmap_pgoff → vm_mmap_pgoff → do_mmap → get_unmapped_
 → __mm_populate → populate_vma_page_range → __get_user_pages → faultin_page → handle_mm_fault
 """
 
+from lab.kernel import security  # noqa: F401
 from lab.kernel.arch.x86.kernel import sys_x86_64  # noqa: F401
 from lab.kernel.arch.x86.mm import hugetlbpage  # noqa: F401
 from lab.kernel.drivers.char import mem  # noqa: F401
@@ -13,4 +14,3 @@ from lab.kernel.fs.hugetlbfs import inode  # noqa: F401
 from lab.kernel.include.linux import hugetlb, mman  # noqa: F401
 from lab.kernel.mm import filemap, gup, huge_memory, memory, mlock, mmap, shmem, util  # noqa: F401
 from lab.kernel.mm import hugetlb as mm_hugetlb  # noqa: F401
-from lab.kernel import security  # noqa: F401

@@ -7,8 +7,8 @@ calls the twin of generic_file_mmap, shmem_mmap or hugetlbfs_file_mmap as the ke
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 # include/linux/fs.h
 FMODE_READ = 0x1
@@ -57,10 +57,10 @@ class Inode:
     data: dict[int, bytearray] = field(default_factory=dict)  # the file's bytes on "disk"
     seals: int = 0
 
-    def IS_APPEND(self) -> bool:  # noqa: N802  (the kernel's macro name)
+    def IS_APPEND(self) -> bool:
         return bool(self.i_flags & S_APPEND)
 
-    def IS_SWAPFILE(self) -> bool:  # noqa: N802
+    def IS_SWAPFILE(self) -> bool:
         return bool(self.i_flags & S_SWAPFILE)
 
 

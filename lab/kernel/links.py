@@ -128,7 +128,7 @@ def _not_modelled_reason(node: ast.stmt) -> str | None:
 
 def _find(fn: CFunction, text: str, start: int) -> int | None:
     want = normalise(text)
-    order = list(range(start, len(fn.statements))) + list(range(0, start))
+    order = list(range(start, len(fn.statements))) + list(range(start))
     for i in order:
         if want in fn.statements[i].text:
             return i

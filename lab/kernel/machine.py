@@ -8,10 +8,10 @@ for the machine that is running now (see `running`), so many machines can exist 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Iterator
 
 from lab.kernel.file import File, Inode
 from lab.kernel.mm_struct import MmStruct
@@ -109,7 +109,8 @@ def this_machine() -> Machine:
     try:
         return _RUNNING.get()
     except LookupError:
-        raise RuntimeError("no simulated machine is running (use lab.kernel.machine.running)")
+        raise RuntimeError("no simulated machine is running (use lab.kernel.machine.running)") \
+            from None
 
 
 class _Proxy:

@@ -8,14 +8,19 @@ which gives the same answers to every lookup the chain makes.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from lab.kernel.arch.x86.include.asm.pgtable import PAGE_SHIFT
 from lab.kernel.pagetable import PageTable
 
 if TYPE_CHECKING:
     from lab.kernel.file import File, VmOperations
+
+# Bumped by every change to a VMA or to the VMA list, so a recorder can tell cheaply
+# whether a step changed them.
+VMA_MUTATIONS = [0]
 
 # rss_stat counters (include/linux/mm_types_task.h)
 MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES = range(4)
@@ -40,6 +45,10 @@ class VmAreaStruct:
     vm_page_prot: int = 0
     name: str | None = None  # "[heap]", "[stack]", "[vdso]": what arch code names special VMAs
     vm_private_data: object = None
+
+    def __setattr__(self, name: str, value) -> None:
+        VMA_MUTATIONS[0] += 1
+        object.__setattr__(self, name, value)
 
     @property
     def pages(self) -> int:
@@ -122,10 +131,12 @@ class MmStruct:
         return prev, nxt
 
     def insert_vma(self, vma: VmAreaStruct) -> None:
+        VMA_MUTATIONS[0] += 1
         i = bisect.bisect_left(self.vmas, vma.vm_start, key=lambda v: v.vm_start)
         self.vmas.insert(i, vma)
 
     def remove_vma(self, vma: VmAreaStruct) -> None:
+        VMA_MUTATIONS[0] += 1
         self.vmas.remove(vma)
 
     def get_mm_counter(self, member: int) -> int:

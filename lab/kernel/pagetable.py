@@ -7,9 +7,9 @@ flat array. Entries are the raw 64-bit values the MMU reads (PFN << 12 | flag bi
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import count
-from typing import Callable, Iterator
 
 from lab.kernel.arch.x86.include.asm.pgtable import (
     _PAGE_ACCESSED,
@@ -42,7 +42,7 @@ def index_at(addr: int, shift: int) -> int:
 class Table:
     """One page-table page: its own PFN and the entries in use."""
 
-    __slots__ = ("pfn", "entries")
+    __slots__ = ("entries", "pfn")
 
     def __init__(self, pfn: int):
         self.pfn = pfn
@@ -63,6 +63,9 @@ class PageTable:
         counter = count(0x10000)
         self._alloc = alloc_table_pfn or (lambda: next(counter))
         self.pgd = Table(self._alloc())
+        # When a list, every change of a leaf entry is appended as (address, old, new):
+        # how a recorder sees what a step did to the page tables.
+        self.log: list[tuple[int, int, int]] | None = None
 
     # -- walking ---------------------------------------------------------------------------
     def walk(self, addr: int) -> list[WalkStep]:
@@ -117,6 +120,8 @@ class PageTable:
         i = index_at(addr, PAGE_SHIFT)
         old = table.entries.get(i, 0)
         table.entries[i] = value
+        if self.log is not None:
+            self.log.append((addr, old, value))  # type: ignore[arg-type]
         return old  # type: ignore[return-value]
 
     def set_huge_pmd(self, addr: int, value: int) -> int:
@@ -130,8 +135,11 @@ class PageTable:
             table = nxt  # type: ignore[assignment]
         i = index_at(addr, PMD_SHIFT)
         old = table.entries.get(i, 0)
+        old = old if isinstance(old, int) else 0
         table.entries[i] = value | _PAGE_PSE
-        return old if isinstance(old, int) else 0
+        if self.log is not None:
+            self.log.append((addr, old, value | _PAGE_PSE))
+        return old
 
     def clear(self, addr: int) -> int:
         """Remove the leaf mapping addr; returns its old value (0 if none)."""
@@ -143,6 +151,8 @@ class PageTable:
                 return 0
             if not isinstance(entry, Table):
                 del table.entries[i]
+                if self.log is not None:
+                    self.log.append((addr, entry, 0))
                 return entry
             table = entry
         return 0

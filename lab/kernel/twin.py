@@ -9,8 +9,9 @@ lands on that line and the learner reads why nothing happens.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 F = TypeVar("F", bound=Callable)
 
@@ -61,7 +62,7 @@ def goto_label(c_name: str, label: str):
 
 def not_modelled(reason: str) -> None:
     """Stand in for a C statement that has no effect on what the lab models; `reason` says why."""
-    return None
+    return
 
 
 ULONG_MAX = (1 << 64) - 1
@@ -73,7 +74,7 @@ def ulong(x: int) -> int:
     return x & ULONG_MAX
 
 
-def IS_ERR_VALUE(x: int) -> bool:  # noqa: N802  (the kernel's macro name)
+def IS_ERR_VALUE(x: int) -> bool:
     """include/linux/err.h: a return value in the last page of the address space is -errno."""
     return ulong(x) >= ulong(-MAX_ERRNO)
 

@@ -113,6 +113,7 @@ class CFunction:
     body_line: int  # the opening brace
     active: bool  # inside #if branches that the modelled configuration compiles
     statements: tuple[CStatement, ...] = field(repr=False)
+    loops: tuple[tuple[int, int], ...] = field(default=(), repr=False)  # (first, last) lines
 
     @property
     def location(self) -> str:
@@ -430,6 +431,7 @@ class _FileWalker:
     def _add_function(self, name: str, display: str, start: tree_sitter.Node,
                       end: tree_sitter.Node, body: tree_sitter.Node, active: bool) -> None:
         statements: list[CStatement] = []
+        self._loops: list[tuple[int, int]] = []
         self._statements(body, name, statements)
         fn = CFunction(
             name=name,
@@ -440,6 +442,7 @@ class _FileWalker:
             body_line=self.line(body.start_point[0]),
             active=active,
             statements=tuple(statements),
+            loops=tuple(self._loops),
         )
         self.functions.append(fn)
         self.definitions.append(Definition(name, "function", self.path, fn.line, active))
@@ -475,12 +478,14 @@ class _FileWalker:
             if alt is not None:
                 self._statements(alt, fn, out)  # else_clause: its statement
         elif kind in ("for_statement", "while_statement"):
+            self._loops.append((self.line(node.start_point[0]), self.line(node.end_point[0])))
             body = node.child_by_field_name("body")
             header_end = node.children[node.children.index(body) - 1]
             self._add(fn, out, "loop", node,
                       self.text(node)[: header_end.end_byte - node.start_byte], header_end)
             self._statement(body, fn, out)
         elif kind == "do_statement":
+            self._loops.append((self.line(node.start_point[0]), self.line(node.end_point[0])))
             body = node.child_by_field_name("body")
             cond = node.child_by_field_name("condition")
             self._statement(body, fn, out)

@@ -68,7 +68,7 @@ def vma_stats(machine: Machine, vma: VmAreaStruct) -> VmaStats:
     mm = machine.task.mm
     physmem = machine.physmem
     rss = anon = hugetlb = present = 0
-    for addr, entry, size in mm.pgd.leaves(vma.vm_start, vma.vm_end):
+    for _, entry, size in mm.pgd.leaves(vma.vm_start, vma.vm_end):
         if not entry & _PAGE_PRESENT:
             continue
         pages = size // PAGE_SIZE

@@ -166,6 +166,10 @@ VM_FLAG_NAMES = (
     ("VM_PKEY_BIT3", VM_PKEY_BIT3),
 )
 
+#: (name, flag) of the FOLL_* gup flags, for showing gup_flags bit by bit.
+FOLL_NAMES = tuple((name, value) for name, value in globals().items()
+                   if name.startswith("FOLL_") and isinstance(value, int))
+
 #: show_smap_vma_flags()'s table for x86-64: (flag, mnemonic), lowest bit first, which is
 #: the order smaps prints them. A set bit with no entry prints "??" (VM_LOCKONFAULT does).
 SMAPS_MNEMONICS = (

@@ -1,0 +1,237 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Recording: run one scenario statement through the twin while a trace of steps is kept.
+
+A step is one linked C statement reached by the twin (design section 3): where it is in the
+C and in the Python, how deep the call is, the call stack, the locals of the current
+function and what the step changed in the machine. Statements the lab does not model are
+steps too, carrying their reason. A loop that goes round more than `fold_after` times is
+folded: its later rounds become one summary step, and the machine ends in the same state.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from lab.kernel import twin as twin_registry
+from lab.kernel.links import Link, LinkTable, default_links, display_path
+from lab.kernel.machine import Machine
+from lab.source.cindex import CIndex, default_index
+from lab.stepping.capture import capture_locals
+from lab.stepping.state import StateTracker, StepChanges
+
+DEFAULT_FOLD_AFTER = 4  # rounds of a loop recorded in full before the rest is folded
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One level of the call stack: the C function and the C line it is at."""
+
+    function: str  # C display name: "do_mmap", "SYSCALL_DEFINE6(mmap)"
+    c_path: str
+    c_line: int
+    py_path: str
+    py_line: int
+
+
+@dataclass
+class Step:
+    index: int
+    kind: str  # "line", or "fold" for a summary of folded loop rounds
+    link: Link | None
+    c_path: str
+    c_line: int
+    c_end: int
+    function: str
+    py_path: str
+    py_line: int
+    depth: int
+    stack: tuple[Frame, ...]
+    locals: dict[str, Any]
+    changes: StepChanges
+    ret: int | None = None  # set on the step whose statement returned from its function
+    note: str | None = None  # the fold summary, or the not-modelled reason
+
+    @property
+    def not_modelled(self) -> str | None:
+        return self.link.not_modelled if self.link is not None else None
+
+    @property
+    def c_location(self) -> str:
+        return f"{self.c_path}:{self.c_line}"
+
+
+@dataclass
+class Trace:
+    """The steps of one scenario statement."""
+
+    statement_index: int
+    steps: list[Step] = field(default_factory=list)
+    folds: list[str] = field(default_factory=list)  # what was folded, in words
+    result: Any = None
+
+
+class _FrameState:
+    __slots__ = (
+        "c_line",
+        "c_path",
+        "cfn",
+        "fold",
+        "fold_changes_from",
+        "fold_rounds",
+        "frame",
+        "last_step",
+        "py_line",
+        "twin",
+        "visits",
+    )
+
+    def __init__(self, frame, twin, cfn):
+        self.frame = frame
+        self.twin = twin
+        self.cfn = cfn
+        self.c_path = cfn.path
+        self.c_line = cfn.body_line
+        self.py_line = frame.f_lineno
+        self.visits: dict[tuple[int, int], int] = {}  # loop extent → rounds seen
+        self.fold: tuple[int, int] | None = None  # the loop being folded
+        self.fold_rounds = 0
+        self.fold_changes_from = 0
+        self.last_step: Step | None = None
+
+
+class Recorder:
+    """Records the twin as it runs, through sys.settrace on twin functions only."""
+
+    def __init__(self, machine: Machine, links: LinkTable | None = None,
+                 index: CIndex | None = None, fold_after: int = DEFAULT_FOLD_AFTER):
+        self.links = links or default_links()
+        self.index = index or default_index()
+        self.fold_after = fold_after
+        self.machine = machine
+        self.state = StateTracker(machine)
+        self._stack: list[_FrameState] = []
+        self._trace: Trace | None = None
+
+    # -- public --------------------------------------------------------------------------
+    def record(self, statement_index: int, call: Callable[[], Any]) -> Trace:
+        trace = self._trace = Trace(statement_index)
+        self.state.begin()
+        old = sys.gettrace()
+        sys.settrace(self._on_call)
+        try:
+            trace.result = call()
+        finally:
+            sys.settrace(old)
+            self._stack.clear()
+            if trace.steps:
+                trace.steps[-1].changes = self.state.take()
+            self.state.end()
+        return trace
+
+    @property
+    def folding(self) -> bool:
+        """True while a loop is being folded: the twin may take its bulk path."""
+        return any(fs.fold is not None for fs in self._stack)
+
+    # -- tracing -------------------------------------------------------------------------
+    def _on_call(self, frame, event, arg):
+        twin = twin_registry.BY_CODE.get(frame.f_code)
+        if twin is None:
+            return None
+        cfn = self.index.function(twin.c_name)
+        self._stack.append(_FrameState(frame, twin, cfn))
+        return self._on_event
+
+    def _on_event(self, frame, event, arg):
+        fs = self._stack[-1] if self._stack else None
+        if fs is None or fs.frame is not frame:
+            return self._on_event
+        if event == "line":
+            link = self.links.link_at(frame.f_code.co_filename, frame.f_lineno)
+            if link is not None:
+                self._line(fs, link)
+        elif event == "return":
+            if fs.fold is not None:
+                self._end_fold(fs)
+            if fs.last_step is not None and isinstance(arg, int):
+                fs.last_step.ret = arg
+            self._stack.pop()
+        return self._on_event
+
+    def _line(self, fs: _FrameState, link: Link) -> None:
+        c_line = link.c.line
+        if fs.fold is not None:
+            first, last = fs.fold
+            if first <= c_line <= last:
+                if c_line == first or self._is_round_start(fs, c_line):
+                    fs.fold_rounds += 1
+                return
+            self._end_fold(fs)
+        loop = self._loop_round(fs, link)
+        if loop is not None and fs.visits[loop] > self.fold_after and not self._outer_folding():
+            fs.fold = loop
+            fs.fold_rounds = 1
+            fs.fold_changes_from = self.state.mark()
+            return
+        fs.c_line, fs.c_path, fs.py_line = c_line, link.c.path, link.py_line
+        self._emit(fs, "line", link)
+
+    def _outer_folding(self) -> bool:
+        return any(f.fold is not None for f in self._stack[:-1])
+
+    def _loop_round(self, fs: _FrameState, link: Link) -> tuple[int, int] | None:
+        """Count rounds of the innermost loop whose first statement this is."""
+        stmts = fs.cfn.statements
+        for loop in fs.cfn.loops:
+            first_inside = next((s for s in stmts if loop[0] <= s.line <= loop[1]
+                                 and s.kind != "loop"), None)
+            if first_inside is not None and first_inside == link.c:
+                fs.visits[loop] = fs.visits.get(loop, 0) + 1
+                return loop
+        return None
+
+    def _is_round_start(self, fs: _FrameState, c_line: int) -> bool:
+        first, last = fs.fold  # type: ignore[misc]
+        stmts = fs.cfn.statements
+        first_inside = next((s for s in stmts if first <= s.line <= last and s.kind != "loop"),
+                            None)
+        return first_inside is not None and first_inside.line == c_line
+
+    def _end_fold(self, fs: _FrameState) -> None:
+        rounds, fs.fold = fs.fold_rounds, None
+        summary = self.state.summarise_since(fs.fold_changes_from)
+        note = f"folded {rounds:,} more rounds of the loop in {fs.cfn.display}" + \
+            (f": {summary}" if summary else "")
+        assert self._trace is not None
+        self._trace.folds.append(note)
+        self._emit(fs, "fold", None, note)
+
+    def _emit(self, fs: _FrameState, kind: str, link: Link | None, note: str | None = None
+              ) -> None:
+        trace = self._trace
+        assert trace is not None
+        if link is not None:
+            c_path, c_line, c_end = link.c.path, link.c.line, link.statements[-1].end_line
+            py_path, py_line = display_path(link.py_file), link.py_line
+            note = note or link.not_modelled
+        else:
+            c_path, c_line, c_end = fs.c_path, fs.c_line, fs.c_line
+            py_path, py_line = display_path(fs.frame.f_code.co_filename), fs.frame.f_lineno
+        stack = tuple(Frame(f.cfn.display, f.c_path, f.c_line,
+                            display_path(f.frame.f_code.co_filename), f.py_line)
+                      for f in self._stack)
+        step = Step(
+            index=len(trace.steps), kind=kind, link=link, c_path=c_path, c_line=c_line,
+            c_end=c_end, function=fs.cfn.display, py_path=py_path, py_line=py_line,
+            depth=len(self._stack), stack=stack, locals=capture_locals(fs.frame),
+            changes=StepChanges(), note=note,
+        )
+        # A line event comes before its statement runs: what changed since the last step
+        # is what the last step did.
+        if trace.steps:
+            trace.steps[-1].changes = self.state.take()
+        trace.steps.append(step)
+        fs.last_step = step

@@ -1,0 +1,348 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""A stepping session: a scenario recorded statement by statement, and a position in it.
+
+This is the one API the TUI, the lessons and the classroom share. A position is plain data
+(statement index, step index), so an instructor's position can be sent to students and
+replayed exactly: the simulation is deterministic. Every move is a search over the recorded
+steps; nothing is re-run to move back.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from lab.kernel.default_world import default_machine
+from lab.kernel.fs.proc.task_mmu import maps_rows
+from lab.kernel.include.linux import mm as linux_mm
+from lab.kernel.include.uapi.errno import ERRNO_NAMES
+from lab.kernel.machine import Machine, running
+from lab.runner import Event, Run, scenario_constants
+from lab.scenario import Scenario, ScenarioError, evaluate, parse_expression
+from lab.stepping.record import DEFAULT_FOLD_AFTER, Recorder, Step, Trace
+from lab.stepping.state import VmaView
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    statement: int
+    step: int
+
+
+@dataclass(frozen=True)
+class Breakpoint:
+    """Stop at a C line ("mm/mmap.c:1285") or a function ("do_mmap"), if `condition` holds."""
+
+    where: str
+    condition: str | None = None
+
+    def matches_place(self, step: Step) -> bool:
+        if ":" in self.where:
+            path, _, line = self.where.rpartition(":")
+            return step.c_path == path and step.c_line <= int(line) <= step.c_end
+        return self.where in (step.function, _bare(step.function)) and step.kind == "line"
+
+
+def _bare(display: str) -> str:
+    return display.split("(")[-1].rstrip(")") if display.startswith("SYSCALL") else display
+
+
+@dataclass
+class StatementRecord:
+    index: int
+    event: Event | None
+    trace: Trace
+    maps_after: list[dict]
+    vmas_before: tuple[VmaView, ...]
+    error: ScenarioError | None = None
+    _vma_at: list[tuple[VmaView, ...]] = field(default_factory=list)
+
+    def vmas_at(self, step: int) -> tuple[VmaView, ...]:
+        """The VMA list as it was when `step` was about to run."""
+        if not self._vma_at:
+            current = self.vmas_before
+            for s in self.trace.steps:
+                self._vma_at.append(current)
+                if s.changes.vmas is not None:
+                    current = s.changes.vmas
+            self._vma_at.append(current)
+        return self._vma_at[min(step, len(self._vma_at) - 1)]
+
+
+class Session:
+    """Record every statement of a scenario, then move over the steps in both directions."""
+
+    def __init__(self, scenario: Scenario, machine: Machine | None = None,
+                 fold_after: int = DEFAULT_FOLD_AFTER):
+        self.scenario = scenario
+        self.machine = machine or default_machine()
+        self.initial_maps = maps_rows(self.machine)
+        self.records: list[StatementRecord] = []
+        self.breakpoints: list[Breakpoint] = []
+        self.position = Position(0, 0)
+        self._listeners: list[Callable[[Position], None]] = []
+        self._pte_change_steps: list[int] | None = None
+        self._undo_cache: dict[int, dict[int, int]] = {}
+        self._record_all(fold_after)
+        self._starts = []  # global index of each statement's first step
+        total = 0
+        for r in self.records:
+            self._starts.append(total)
+            total += max(len(r.trace.steps), 1)
+        self._total = total
+
+    # -- recording -------------------------------------------------------------------------
+    def _record_all(self, fold_after: int) -> None:
+        run = Run(self.machine)
+        recorder = Recorder(self.machine, fold_after=fold_after)
+        for i, stmt in enumerate(self.scenario):
+            box: dict = {}
+
+            def call(stmt=stmt, box=box):
+                try:
+                    box["event"] = run.execute(stmt)
+                except ScenarioError as err:
+                    err.source_name = self.scenario.source_name
+                    err.source_line = err.source_line or stmt.text
+                    box["error"] = err
+
+            with running(self.machine):
+                trace = recorder.record(i, call)
+            self.records.append(StatementRecord(
+                i, box.get("event"), trace, maps_rows(self.machine),
+                recorder.state.initial_vmas, box.get("error")))
+            if "error" in box or (box.get("event") and box["event"].signal):
+                break
+
+    # -- positions -------------------------------------------------------------------------
+    def _global(self, pos: Position) -> int:
+        return self._starts[pos.statement] + pos.step
+
+    def _position(self, g: int) -> Position:
+        g = max(0, min(g, self._total - 1))
+        s = bisect.bisect_right(self._starts, g) - 1
+        return Position(s, g - self._starts[s])
+
+    def step_at(self, pos: Position | None = None) -> Step | None:
+        pos = pos or self.position
+        steps = self.records[pos.statement].trace.steps
+        return steps[pos.step] if pos.step < len(steps) else None
+
+    @property
+    def step(self) -> Step | None:
+        return self.step_at()
+
+    @property
+    def total_steps(self) -> int:
+        return self._total
+
+    @property
+    def global_index(self) -> int:
+        return self._global(self.position)
+
+    def _steps_from(self, g: int, direction: int):
+        while 0 <= g < self._total:
+            pos = self._position(g)
+            yield g, pos, self.step_at(pos)
+            g += direction
+
+    def _depth(self, g: int) -> int:
+        step = self.step_at(self._position(g))
+        return step.depth if step is not None else 0
+
+    # -- moves -----------------------------------------------------------------------------
+    def subscribe(self, listener: Callable[[Position], None]) -> None:
+        self._listeners.append(listener)
+
+    def go(self, pos: Position) -> Position:
+        pos = self._position(self._global(pos)) if pos.statement < len(self.records) \
+            else self._position(self._total - 1)
+        if pos != self.position:
+            self.position = pos
+            for listener in self._listeners:
+                listener(pos)
+        return self.position
+
+    def goto_step(self, n: int) -> Position:
+        """Jump to global step n (0-based), across statements."""
+        return self.go(self._position(n))
+
+    def step_into(self) -> Position:
+        return self.go(self._position(self.global_index + 1))
+
+    def step_back(self) -> Position:
+        return self.go(self._position(self.global_index - 1))
+
+    def _find(self, direction: int, ok: Callable[[Step, int], bool]) -> Position:
+        here = self.global_index
+        for g, _, step in self._steps_from(here + direction, direction):
+            if step is not None and ok(step, g):
+                return self.go(self._position(g))
+        return self.go(self._position(0 if direction < 0 else self._total - 1))
+
+    def _same_statement(self, g: int) -> bool:
+        return self._position(g).statement == self.position.statement
+
+    def step_over(self) -> Position:
+        """Next step at this call depth or shallower: calls run without stopping."""
+        d = self._depth(self.global_index)
+        return self._find(+1, lambda s, g: s.depth <= d or not self._same_statement(g))
+
+    def reverse_step_over(self) -> Position:
+        d = self._depth(self.global_index)
+        return self._find(-1, lambda s, g: s.depth <= d or not self._same_statement(g))
+
+    def step_out(self) -> Position:
+        """Finish the current function: the first step back in its caller."""
+        d = self._depth(self.global_index)
+        return self._find(+1, lambda s, g: s.depth < d or not self._same_statement(g))
+
+    def reverse_step_out(self) -> Position:
+        """Back to where the current function was called."""
+        d = self._depth(self.global_index)
+        return self._find(-1, lambda s, g: s.depth < d or not self._same_statement(g))
+
+    def run_to_line(self, c_path: str, line: int) -> Position:
+        bp = Breakpoint(f"{c_path}:{line}")
+        return self._find(+1, lambda s, g: bp.matches_place(s))
+
+    # -- breakpoints -----------------------------------------------------------------------
+    def add_breakpoint(self, where: str, condition: str | None = None) -> Breakpoint:
+        if condition is not None:  # fail now, on a typo, not later at every step
+            parse_expression(condition, "<condition>", _condition_names())
+        bp = Breakpoint(where, condition)
+        if bp not in self.breakpoints:
+            self.breakpoints.append(bp)
+        return bp
+
+    def remove_breakpoint(self, bp: Breakpoint) -> None:
+        self.breakpoints.remove(bp)
+
+    def _hits(self, step: Step) -> bool:
+        for bp in self.breakpoints:
+            if bp.matches_place(step) and self._condition_holds(bp, step):
+                return True
+        return False
+
+    def _condition_holds(self, bp: Breakpoint, step: Step) -> bool:
+        if bp.condition is None:
+            return True
+        env = {**_condition_names(),
+               **{k: v for k, v in step.locals.items() if isinstance(v, int)}}
+        try:
+            expr = parse_expression(bp.condition, "<condition>")
+            return bool(evaluate(expr, env))
+        except ScenarioError:
+            return False  # a local the condition names is not in scope at this step
+
+    def continue_(self) -> Position:
+        return self._find(+1, lambda s, g: self._hits(s))
+
+    def reverse_continue(self) -> Position:
+        return self._find(-1, lambda s, g: self._hits(s))
+
+    # -- questions about the trace ---------------------------------------------------------
+    def goto_errno(self, name: str) -> Position | None:
+        """The first step whose statement returned -name (e.g. "EINVAL")."""
+        number = next((n for n, e in ERRNO_NAMES.items() if e == name), None)
+        for _, pos, step in self._steps_from(0, +1):
+            if step is not None and step.ret is not None and _as_errno(step.ret) == number:
+                return self.go(pos)
+        return None
+
+    def who_set_pte(self, addr: int) -> Position | None:
+        """The last step at or before here that wrote the page-table entry mapping addr."""
+        page = addr & ~0xFFF
+        for _, pos, step in self._steps_from(self.global_index, -1):
+            if step is not None and any(a <= page < a + _leaf_size(new or old)
+                                        for a, old, new in step.changes.ptes):
+                return self.go(pos)
+        return None
+
+    def who_changed_vma(self, addr: int) -> Position | None:
+        """The last step at or before here that added, resized or changed the VMA at addr."""
+        for _, pos, step in self._steps_from(self.global_index, -1):
+            if step is None or step.changes.vmas is None:
+                continue
+            before = self.records[pos.statement].vmas_at(pos.step)
+            after = step.changes.vmas
+            mine = [v for v in after if v.start <= addr < v.end]
+            old = [v for v in before if v.start <= addr < v.end]
+            if mine != old:
+                return self.go(pos)
+        return None
+
+    def vmas_at(self, pos: Position | None = None) -> tuple[VmaView, ...]:
+        pos = pos or self.position
+        return self.records[pos.statement].vmas_at(pos.step)
+
+    # -- page tables at a step -------------------------------------------------------------
+    def _undo_at(self, pos: Position) -> dict[int, int]:
+        """addr → the leaf value it had at pos, for every leaf written after pos."""
+        g = self._global(pos)
+        key = self._next_pte_change(g)
+        cached = self._undo_cache.get(key)
+        if cached is None:
+            cached = {}
+            for cg in reversed(self._pte_change_steps[key:]):
+                step = self.step_at(self._position(cg))
+                assert step is not None
+                for addr, old, _ in reversed(step.changes.ptes):
+                    cached[addr] = old
+            self._undo_cache[key] = cached
+        return cached
+
+    def _next_pte_change(self, g: int) -> int:
+        """Index into _pte_change_steps of the first step at or after g that wrote a PTE."""
+        if self._pte_change_steps is None:
+            self._pte_change_steps = [g2 for g2, _, st in self._steps_from(0, +1)
+                                      if st is not None and st.changes.ptes]
+        return bisect.bisect_left(self._pte_change_steps, g)
+
+    def pte_at(self, addr: int, pos: Position | None = None) -> int:
+        """The leaf entry mapping addr as it was when the step at pos was about to run."""
+        pos = pos or self.position
+        page = addr & ~0xFFF
+        undo = self._undo_at(pos)
+        huge = page & ~((2 << 20) - 1)
+        if page in undo:
+            return undo[page]
+        if huge in undo:
+            return undo[huge]
+        return self.machine.task.mm.pgd.pte(addr)
+
+    def present_pages_at(self, start: int, end: int, pos: Position | None = None) -> int:
+        """Pages in [start, end) whose entry was present at pos, as pagemap would count."""
+        pos = pos or self.position
+        undo = self._undo_at(pos)
+        count = self.machine.task.mm.pgd.present_pages(start, end)
+        pgd = self.machine.task.mm.pgd
+        for addr, old in undo.items():
+            if start <= addr < end:
+                size = _leaf_size(old or pgd.pte(addr)) // 4096
+                count += size * ((old & 1) - (pgd.pte(addr) & 1))
+        return count
+
+
+def _leaf_size(entry: int) -> int:
+    return (2 << 20) if entry & 0x80 else 4096  # _PAGE_PSE: a 2 MiB leaf
+
+
+def _as_errno(ret: int) -> int | None:
+    if -4095 <= ret < 0:
+        return -ret
+    if ret > (1 << 64) - 4096:
+        return (1 << 64) - ret
+    return None
+
+
+_NAMES: dict[str, int] = {}
+
+
+def _condition_names() -> dict[str, int]:
+    if not _NAMES:
+        _NAMES.update(scenario_constants())
+        _NAMES.update({k: v for k, v in vars(linux_mm).items()
+                       if k.startswith(("VM_", "FOLL_")) and isinstance(v, int)})
+    return _NAMES

@@ -1,0 +1,145 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""What each step changed in the machine, and the machine's state at any step.
+
+Changes are gathered cheaply while recording: the VMA list is snapshotted only when a VMA or
+the list changed (a mutation counter says so), counters are compared as one small tuple, and
+page-table writes arrive through the page table's own change log. The state at step N is
+then the VMA snapshot in force at N plus the page-table writes up to N: no replay.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lab.kernel.arch.x86.include.asm.pgtable import _PAGE_PRESENT
+from lab.kernel.fs.proc.task_mmu import vma_path, vma_perms
+from lab.kernel.machine import Machine
+from lab.kernel.mm_struct import VMA_MUTATIONS
+from lab.kernel.pagetable import pte_pfn
+
+COUNTERS = ("map_count", "total_vm", "locked_vm", "data_vm", "exec_vm", "stack_vm")
+
+
+@dataclass(frozen=True)
+class VmaView:
+    """A VMA as it was at one step: what the VMA panel shows."""
+
+    start: int
+    end: int
+    flags: int
+    pgoff: int
+    perms: str
+    path: str
+
+
+@dataclass
+class StepChanges:
+    vmas: tuple[VmaView, ...] | None = None  # the VMA list after the step, if it changed
+    vma_notes: list[str] = field(default_factory=list)  # "added 7ffd...-7ffe... rw-p"
+    ptes: list[tuple[int, int, int]] = field(default_factory=list)  # (addr, old, new)
+    counters: dict[str, tuple[int, int]] = field(default_factory=dict)  # name → (old, new)
+    vm_committed: tuple[int, int] | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.vmas is not None or self.ptes or self.counters or self.vm_committed)
+
+
+def vma_views(machine: Machine) -> tuple[VmaView, ...]:
+    return tuple(VmaView(v.vm_start, v.vm_end, v.vm_flags, v.vm_pgoff, vma_perms(v), vma_path(v))
+                 for v in machine.task.mm.vmas)
+
+
+def describe_vma_change(before: tuple[VmaView, ...], after: tuple[VmaView, ...]) -> list[str]:
+    """In words: which VMAs the step added, removed, expanded, split or changed."""
+    old = {(v.start, v.end): v for v in before}
+    new = {(v.start, v.end): v for v in after}
+    notes = []
+    gone = [v for k, v in old.items() if k not in new]
+    came = [v for k, v in new.items() if k not in old]
+    for v in came:
+        grown = next((g for g in gone if g.start == v.start or g.end == v.end), None)
+        if grown is not None and v.end - v.start > grown.end - grown.start:
+            notes.append(f"expanded {_span(grown)} to {_span(v)} {v.perms}")
+            gone.remove(grown)
+        elif grown is not None:
+            notes.append(f"split {_span(grown)}: now {_span(v)} {v.perms}")
+            gone.remove(grown)
+        else:
+            notes.append(f"added {_span(v)} {v.perms} {v.path}".rstrip())
+    notes += [f"removed {_span(v)} {v.perms}" for v in gone]
+    for k, v in new.items():
+        if k in old and old[k] != v:
+            notes.append(f"changed {_span(v)}: flags {old[k].flags:#x} → {v.flags:#x}")
+    return notes
+
+
+def _span(v: VmaView) -> str:
+    return f"{v.start:x}-{v.end:x}"
+
+
+class StateTracker:
+    """Watches one machine while a statement is recorded."""
+
+    def __init__(self, machine: Machine):
+        self.machine = machine
+        self._mutations = -1
+        self._vmas: tuple[VmaView, ...] = ()
+        self._counters: tuple[int, ...] = ()
+        self._committed = 0
+        self._log_pos = 0
+        self.initial_vmas: tuple[VmaView, ...] = ()
+
+    def _counter_values(self) -> tuple[int, ...]:
+        mm = self.machine.task.mm
+        return tuple(getattr(mm, name) for name in COUNTERS)
+
+    def begin(self) -> None:
+        pgd = self.machine.task.mm.pgd
+        pgd.log = []
+        self._log_pos = 0
+        self._mutations = VMA_MUTATIONS[0]
+        self._vmas = self.initial_vmas = vma_views(self.machine)
+        self._counters = self._counter_values()
+        self._committed = self.machine.vm_committed_as
+
+    def end(self) -> None:
+        self.machine.task.mm.pgd.log = None
+
+    def mark(self) -> int:
+        """A position in the page-table log, for summarising a fold later."""
+        log = self.machine.task.mm.pgd.log
+        return len(log) if log is not None else 0
+
+    def take(self) -> StepChanges:
+        """Everything that changed since the last call."""
+        changes = StepChanges()
+        if VMA_MUTATIONS[0] != self._mutations:
+            self._mutations = VMA_MUTATIONS[0]
+            views = vma_views(self.machine)
+            if views != self._vmas:
+                changes.vmas = views
+                changes.vma_notes = describe_vma_change(self._vmas, views)
+                self._vmas = views
+        counters = self._counter_values()
+        if counters != self._counters:
+            changes.counters = {name: (a, b) for name, a, b in
+                                zip(COUNTERS, self._counters, counters) if a != b}
+            self._counters = counters
+        if self.machine.vm_committed_as != self._committed:
+            changes.vm_committed = (self._committed, self.machine.vm_committed_as)
+            self._committed = self.machine.vm_committed_as
+        log = self.machine.task.mm.pgd.log
+        if log is not None and len(log) > self._log_pos:
+            changes.ptes = log[self._log_pos:]
+            self._log_pos = len(log)
+        return changes
+
+    def summarise_since(self, mark: int) -> str:
+        """'faulted 262,140 more pages, PFNs 0x100004 to 0x13ffff' for a folded loop."""
+        log = self.machine.task.mm.pgd.log or []
+        made = [new for _, old, new in log[mark:] if new & _PAGE_PRESENT and not
+                old & _PAGE_PRESENT]
+        if not made:
+            return ""
+        pfns = [pte_pfn(p) for p in made]
+        return (f"faulted {len(made):,} more pages, PFNs {min(pfns):#x} to {max(pfns):#x}")

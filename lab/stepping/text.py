@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""The lockstep trace as text (`mmaplab run --steps`) and as JSON steps (`--json --trace`)."""
+
+from __future__ import annotations
+
+from lab.source.cindex import CIndex, default_index
+from lab.stepping.capture import format_value
+from lab.stepping.record import Step, Trace
+from lab.stepping.state import StepChanges
+
+INDENT = "  "
+
+
+def step_json(step: Step) -> dict:
+    """One step as design section 5 gives it: {"c", "fn", "py", "depth"} (plus what it did)."""
+    out = {"c": step.c_location, "fn": step.function, "py": f"{step.py_path}:{step.py_line}",
+           "depth": step.depth}
+    if step.kind != "line":
+        out["kind"] = step.kind
+    if step.note:
+        out["note"] = step.note
+    if step.ret is not None:
+        out["ret"] = step.ret if step.ret < (1 << 63) else step.ret - (1 << 64)
+    return out
+
+
+def _python_line(path: str, line: int) -> str:
+    import linecache
+
+    from lab.kernel.links import PACKAGE_ROOT
+
+    return linecache.getline(str(PACKAGE_ROOT / path), line).strip()
+
+
+def describe_changes(changes: StepChanges) -> list[str]:
+    out = list(changes.vma_notes)
+    if changes.ptes:
+        made = sum(1 for _, old, new in changes.ptes if new & 1 and not old & 1)
+        gone = sum(1 for _, old, new in changes.ptes if old & 1 and not new & 1)
+        other = len(changes.ptes) - made - gone
+        if len(changes.ptes) == 1:
+            addr, old, new = changes.ptes[0]
+            out.append(f"PTE {addr:#x}: {old:#018x} → {new:#018x}")
+        else:
+            parts = [f"{made:,} PTEs set"] if made else []
+            parts += [f"{gone:,} cleared"] if gone else []
+            parts += [f"{other:,} changed"] if other else []
+            out.append(", ".join(parts))
+    for name, (a, b) in changes.counters.items():
+        out.append(f"mm->{name} {a} → {b}")
+    if changes.vm_committed:
+        a, b = changes.vm_committed
+        out.append(f"vm_committed_as {a} → {b} pages")
+    return out
+
+
+def trace_text(trace: Trace, index: CIndex | None = None, show_python: bool = True) -> list[str]:
+    """Each C line with file:line, the Python twin under it, narration and changes."""
+    index = index or default_index()
+    lines = []
+    for step in trace.steps:
+        pad = INDENT * step.depth
+        if step.kind == "fold":
+            lines.append(f"{pad}… {step.note}")
+            continue
+        c_text = index.line_text(step.c_path, step.c_line).strip()
+        lines.append(f"{pad}{step.c_path}:{step.c_line:<5} {c_text}")
+        if show_python:
+            lines.append(f"{pad}  py {step.py_path}:{step.py_line}: "
+                         f"{_python_line(step.py_path, step.py_line)}")
+        if step.not_modelled:
+            lines.append(f"{pad}  (not modelled: {step.not_modelled})")
+        if step.ret is not None and step.ret >= (1 << 64) - 4095 or \
+                (step.ret is not None and step.ret < 0):
+            lines.append(f"{pad}  returns {format_value('ret', step.ret)}")
+        for note in describe_changes(step.changes):
+            lines.append(f"{pad}  = {note}")
+    return lines
+

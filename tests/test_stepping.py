@@ -1,0 +1,149 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Recording a scenario through the twin and moving over it, both ways."""
+
+import pytest
+
+pytest.importorskip("lab.kernel.mm.gup", reason="the twin is being written")  # TEMPORARY
+
+from lab.runner import scenario_constants
+from lab.scenario import parse_scenario, split_statements
+from lab.stepping.session import Position, Session
+
+POPULATE = ("p = mmap(NULL, {n} * 4096, PROT_READ | PROT_WRITE, "
+            "MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0)")
+
+
+def session(src: str, **kw) -> Session:
+    return Session(parse_scenario(split_statements(src), "-e", scenario_constants()), **kw)
+
+
+@pytest.fixture(scope="module")
+def populate8():
+    return session(POPULATE.format(n=8))
+
+
+def test_first_step_is_the_syscall_and_every_step_lies_in_its_function(populate8, cindex):
+    steps = populate8.records[0].trace.steps
+    assert steps[0].function == "SYSCALL_DEFINE6(mmap)"
+    assert steps[0].c_location == "arch/x86/kernel/sys_x86_64.c:90"
+    for s in steps:
+        fn = cindex.function_at(s.c_path, s.c_line)
+        assert fn is not None and fn.display == s.function, s
+        assert s.stack[-1].function == s.function and len(s.stack) == s.depth
+
+
+def test_the_chain_is_visited_in_order(populate8):
+    seen = []
+    for s in populate8.records[0].trace.steps:
+        if not seen or seen[-1] != s.function:
+            seen.append(s.function)
+    chain = ["SYSCALL_DEFINE6(mmap)", "ksys_mmap_pgoff", "vm_mmap_pgoff", "do_mmap",
+             "get_unmapped_area", "mmap_region", "__mm_populate", "populate_vma_page_range",
+             "__get_user_pages", "faultin_page", "handle_mm_fault"]
+    it = iter(seen)
+    assert all(any(f == c for f in it) for c in chain), seen
+
+
+def test_not_modelled_statements_are_visited_with_their_reason(populate8):
+    skipped = [s for s in populate8.records[0].trace.steps if s.not_modelled]
+    assert skipped and all(s.note == s.not_modelled for s in skipped)
+
+
+def test_into_and_back_return_to_the_same_step(populate8):
+    s = populate8
+    for g in range(0, s.total_steps - 1, 7):
+        s.goto_step(g)
+        here = s.position
+        s.step_into()
+        s.step_back()
+        assert s.position == here
+
+
+def test_over_and_reverse_over_return_to_the_same_step(populate8):
+    s = populate8
+    checked = 0
+    for g in range(s.total_steps - 1):
+        s.goto_step(g)
+        here, depth = s.position, s.step.depth
+        s.step_over()
+        if s.step.depth == depth and s.global_index > g:
+            s.reverse_step_over()
+            assert s.position == here
+            checked += 1
+    assert checked > 20
+
+
+def test_out_and_reverse_out_meet_at_the_call(populate8):
+    s = populate8
+    first_do_mmap = next(i for i, st in enumerate(s.records[0].trace.steps)
+                         if st.function == "do_mmap")
+    s.goto_step(first_do_mmap + 3)
+    s.step_out()
+    after = s.position
+    assert s.step.function == "vm_mmap_pgoff"
+    s.goto_step(first_do_mmap + 3)
+    s.reverse_step_out()
+    assert s.step.function == "vm_mmap_pgoff"
+    s.step_over()
+    assert s.position == after
+
+
+def test_breakpoint_on_a_function_and_on_a_line_with_a_condition():
+    s = session("mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0); "
+                "mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1, 0)")
+    s.add_breakpoint("mmap_region")
+    s.continue_()
+    assert s.step.function == "mmap_region" and s.position.statement == 0
+    s.continue_()
+    assert s.step.function == "mmap_region" and s.position.statement == 1
+    s.reverse_continue()
+    assert s.position.statement == 0
+    s.breakpoints.clear()
+    s.goto_step(0)
+    s.add_breakpoint("mm/mmap.c:1339", "vm_flags & VM_LOCKED")  # if (flags & MAP_LOCKED)
+    s.continue_()
+    assert s.position.statement == 1 and s.step.c_line == 1339
+
+
+def test_goto_errno_finds_the_returning_check():
+    s = session("mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)")
+    pos = s.goto_errno("EINVAL")
+    assert pos is not None and s.step.function == "do_mmap"
+    assert s.step.c_location == "mm/mmap.c:1282"
+
+
+def test_who_set_this_pte_finds_the_faulting_step(populate8):
+    s = populate8
+    addr = s.records[0].event.ret + 3 * 4096
+    s.goto_step(s.total_steps - 1)
+    pos = s.who_set_pte(addr)
+    assert pos is not None
+    assert any(a == addr for a, _, _ in s.step.changes.ptes)
+    assert s.step.function in ("do_anonymous_page", "handle_pte_fault")
+
+
+def test_who_changed_the_vma_finds_mmap_region(populate8):
+    s = populate8
+    s.goto_step(s.total_steps - 1)
+    assert s.who_changed_vma(s.records[0].event.ret) is not None
+    assert s.step.function == "__mmap_region"
+
+
+def test_state_at_a_step_is_as_it_was_then(populate8):
+    s = populate8
+    addr = s.records[0].event.ret
+    before = s.vmas_at(Position(0, 0))
+    after = s.vmas_at(Position(0, len(s.records[0].trace.steps) - 1))
+    assert not any(v.start <= addr < v.end for v in before)
+    assert any(v.start <= addr < v.end for v in after)
+
+
+def test_long_populate_is_folded_and_ends_in_the_same_state():
+    folded = session(POPULATE.format(n=64), fold_after=2)
+    full = session(POPULATE.format(n=64), fold_after=10_000)
+    assert folded.records[0].trace.folds and not full.records[0].trace.folds
+    assert "faulted" in folded.records[0].trace.folds[0]
+    assert len(folded.records[0].trace.steps) < len(full.records[0].trace.steps) / 4
+    assert folded.records[0].maps_after == full.records[0].maps_after
+    a, b = folded.machine.task.mm.pgd, full.machine.task.mm.pgd
+    assert list(a.leaves(0, 1 << 47)) == list(b.leaves(0, 1 << 47))

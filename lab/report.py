@@ -47,16 +47,18 @@ def _kb(n: int) -> str:
 def maps_text(rows: list[dict], before: list[dict] | None = None) -> list[str]:
     """maps rows with Rss and Locked; rows new or changed since `before` marked + or ~."""
     old = {_row_key(r): r for r in (before or [])}
-    lines = [f"  {'start-end':<33} {'perms':<5} {'offset':<8} {'Rss':>10} {'Locked':>10}  path"]
+    width = max([25] + [len(f"{r['start']:x}-{r['end']:x}") for r in rows])
+    lines = [f"  {'start-end':<{width}} {'perms':<5} {'offset':<8} {'Rss':>8} {'Locked':>8}  path"]
     for row in rows:
         prev = old.pop(_row_key(row), None)
         mark = " " if before is None or prev == row else ("+" if prev is None else "~")
-        lines.append(f"{mark} {row['start']:012x}-{row['end']:012x}"
-                     f"{'':<7} {row['perms']:<5} {row['offset']:08x} "
-                     f"{_kb(row['rss']):>10} {_kb(row['locked']):>10}  {_shown_path(row)}")
+        span = f"{row['start']:x}-{row['end']:x}"
+        lines.append(f"{mark} {span:<{width}} {row['perms']:<5} {row['offset']:08x} "
+                     f"{_kb(row['rss']):>8} {_kb(row['locked']):>8}  {_shown_path(row)}")
     for row in old.values():
-        lines.append(f"- {row['start']:012x}-{row['end']:012x}{'':<7} {row['perms']:<5} "
-                     f"{row['offset']:08x} {'':>10} {'':>10}  {_shown_path(row)}")
+        span = f"{row['start']:x}-{row['end']:x}"
+        lines.append(f"- {span:<{width}} {row['perms']:<5} {row['offset']:08x} "
+                     f"{'':>8} {'':>8}  {_shown_path(row)}")
     return lines
 
 

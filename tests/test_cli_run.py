@@ -5,10 +5,6 @@ import json
 import subprocess
 import sys
 
-import pytest
-
-pytest.importorskip("lab.kernel.mm.gup", reason="the twin is being written")  # TEMPORARY
-
 from lab.cli import main
 
 MAP8K = "p = mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)"

@@ -3,8 +3,6 @@
 
 import pytest
 
-pytest.importorskip("lab.kernel.mm.gup", reason="the twin is being written")  # TEMPORARY
-
 from lab.kernel import twin
 from lab.kernel.links import default_links
 

@@ -2,8 +2,6 @@
 """The simulated mmap(2) behaves as Linux 6.1 does (each case measured on a real kernel)."""
 
 import pytest
-
-pytest.importorskip("lab.kernel.mm.gup", reason="the twin is being written")  # TEMPORARY
 from simhelp import PAGE, MiB, errno_of, last, new_rows, row_at, run
 
 ANON_RW = "PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0"

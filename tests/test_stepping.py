@@ -3,8 +3,6 @@
 
 import pytest
 
-pytest.importorskip("lab.kernel.mm.gup", reason="the twin is being written")  # TEMPORARY
-
 from lab.runner import scenario_constants
 from lab.scenario import parse_scenario, split_statements
 from lab.stepping.session import Position, Session

@@ -53,6 +53,7 @@ class Step:
     changes: StepChanges
     ret: int | None = None  # set on the step whose statement returned from its function
     note: str | None = None  # the fold summary, or the not-modelled reason
+    entry: bool = False  # the first step of a call: where `break FUNCTION` stops
 
     @property
     def not_modelled(self) -> str | None:
@@ -156,12 +157,14 @@ class Recorder:
         elif event == "return":
             if fs.fold is not None:
                 self._end_fold(fs)
-            if fs.last_step is not None and isinstance(arg, int):
+            if fs.last_step is not None and isinstance(arg, int) and not self._outer_folding():
                 fs.last_step.ret = arg
             self._stack.pop()
         return self._on_event
 
     def _line(self, fs: _FrameState, link: Link) -> None:
+        if self._outer_folding():
+            return  # a call made by a folded round: part of the summary
         c_line = link.c.line
         if fs.fold is not None:
             first, last = fs.fold
@@ -171,7 +174,7 @@ class Recorder:
                 return
             self._end_fold(fs)
         loop = self._loop_round(fs, link)
-        if loop is not None and fs.visits[loop] > self.fold_after and not self._outer_folding():
+        if loop is not None and fs.visits[loop] > self.fold_after:
             fs.fold = loop
             fs.fold_rounds = 1
             fs.fold_changes_from = self.state.mark()
@@ -227,7 +230,7 @@ class Recorder:
             index=len(trace.steps), kind=kind, link=link, c_path=c_path, c_line=c_line,
             c_end=c_end, function=fs.cfn.display, py_path=py_path, py_line=py_line,
             depth=len(self._stack), stack=stack, locals=capture_locals(fs.frame),
-            changes=StepChanges(), note=note,
+            changes=StepChanges(), note=note, entry=fs.last_step is None,
         )
         # A line event comes before its statement runs: what changed since the last step
         # is what the last step did.

@@ -18,6 +18,8 @@ from lab.kernel.fs.proc.task_mmu import maps_rows
 from lab.kernel.include.linux import mm as linux_mm
 from lab.kernel.include.uapi.errno import ERRNO_NAMES
 from lab.kernel.machine import Machine, running
+from lab.kernel.pagetable import LEVELS, WalkStep, pte_pfn
+from lab.kernel.physmem import ZERO_PFN
 from lab.runner import Event, Run, scenario_constants
 from lab.scenario import Scenario, ScenarioError, evaluate, parse_expression
 from lab.stepping.record import DEFAULT_FOLD_AFTER, Recorder, Step, Trace
@@ -41,7 +43,7 @@ class Breakpoint:
         if ":" in self.where:
             path, _, line = self.where.rpartition(":")
             return step.c_path == path and step.c_line <= int(line) <= step.c_end
-        return self.where in (step.function, _bare(step.function)) and step.kind == "line"
+        return step.entry and self.where in (step.function, _bare(step.function))
 
 
 def _bare(display: str) -> str:
@@ -84,6 +86,7 @@ class Session:
         self._listeners: list[Callable[[Position], None]] = []
         self._pte_change_steps: list[int] | None = None
         self._undo_cache: dict[int, dict[int, int]] = {}
+        self._history: _PteHistory | None = None
         self._record_all(fold_after)
         self._starts = []  # global index of each statement's first step
         total = 0
@@ -140,6 +143,14 @@ class Session:
     @property
     def global_index(self) -> int:
         return self._global(self.position)
+
+    def global_of(self, pos: Position) -> int:
+        """The global step index (0-based, across statements) of a position."""
+        return self._global(pos)
+
+    def position_of(self, g: int) -> Position:
+        """The position of global step g (clamped to the trace)."""
+        return self._position(g)
 
     def _steps_from(self, g: int, direction: int):
         while 0 <= g < self._total:
@@ -209,8 +220,8 @@ class Session:
 
     # -- breakpoints -----------------------------------------------------------------------
     def add_breakpoint(self, where: str, condition: str | None = None) -> Breakpoint:
-        if condition is not None:  # fail now, on a typo, not later at every step
-            parse_expression(condition, "<condition>", _condition_names())
+        if condition is not None:  # a syntax error fails now, not at every step
+            parse_expression(condition, "<condition>")
         bp = Breakpoint(where, condition)
         if bp not in self.breakpoints:
             self.breakpoints.append(bp)
@@ -244,11 +255,16 @@ class Session:
 
     # -- questions about the trace ---------------------------------------------------------
     def goto_errno(self, name: str) -> Position | None:
-        """The first step whose statement returned -name (e.g. "EINVAL")."""
+        """The check that returned -name (e.g. "EINVAL"): in the first statement that failed
+        with it, the deepest step that returned it, where the error began (its callers only
+        pass the value up)."""
         number = next((n for n, e in ERRNO_NAMES.items() if e == name), None)
-        for _, pos, step in self._steps_from(0, +1):
-            if step is not None and step.ret is not None and _as_errno(step.ret) == number:
-                return self.go(pos)
+        for rec in self.records:
+            hits = [st for st in rec.trace.steps
+                    if st.ret is not None and _as_errno(st.ret) == number]
+            if hits:
+                origin = max(hits, key=lambda st: (st.depth, -st.index))
+                return self.go(Position(rec.index, origin.index))
         return None
 
     def who_set_pte(self, addr: int) -> Position | None:
@@ -323,6 +339,174 @@ class Session:
                 size = _leaf_size(old or pgd.pte(addr)) // 4096
                 count += size * ((old & 1) - (pgd.pte(addr) & 1))
         return count
+
+    # -- read-only views for the TUI: a walk and a page map at any step ----------------------
+    def _pte_history(self) -> _PteHistory:
+        if self._history is None:
+            self._next_pte_change(0)
+            assert self._pte_change_steps is not None
+            self._history = _PteHistory(
+                self._pte_change_steps,
+                [self.step_at(self._position(g)).changes.ptes  # type: ignore[union-attr]
+                 for g in self._pte_change_steps])
+        return self._history
+
+    def walk_at(self, addr: int, pos: Position | None = None) -> list[WalkStep]:
+        """The PGD→PUD→PMD→PTE walk for addr as the MMU would have made it at pos.
+
+        Page tables are only ever added while a scenario runs, so the final tables give the
+        structure; a table counts as there at pos if a leaf under it was written before pos
+        (or it was there before the scenario began), and the leaf has its value at pos.
+        """
+        pos = pos or self.position
+        g = self._global(pos)
+        hist = self._pte_history()
+        pgd = self.machine.task.mm.pgd
+        out: list[WalkStep] = []
+        for ws, (_, shift) in zip(pgd.walk(addr), LEVELS):
+            if ws.entry and not ws.leaf:  # a pointer to the next table
+                first = hist.first_write(addr & ~((1 << shift) - 1), 1 << shift)
+                if first is not None and first >= g:
+                    out.append(WalkStep(ws.level, ws.index, ws.table_pfn, 0, False))
+                    return out
+                out.append(ws)
+                continue
+            if ws.level not in ("PMD", "PTE"):
+                out.append(ws)
+                return out
+            value = hist.value_at(addr, g, ws.entry)
+            if ws.level == "PMD" and value and not value & 0x80:
+                value = 0  # a 4 KiB leaf is never a PMD's entry
+            out.append(WalkStep(ws.level, ws.index, ws.table_pfn, value, bool(value)))
+            return out
+        return out
+
+    def present_map_at(self, start: int, end: int, cells: int = 1,
+                       pos: Position | None = None) -> list[int]:
+        """Present 4 KiB pages at pos in each of `cells` equal slices of [start, end).
+
+        As pagemap counts them (the zero page counts). Cheap to ask at every step: the
+        final counts are taken once per range and the writes after pos are subtracted from
+        running sums kept per PTE-writing step.
+        """
+        pos = pos or self.position
+        return self._pte_history().cells_at(self.machine.task.mm.pgd, start, end,
+                                            max(1, cells), self._global(pos))
+
+    def rss_pages_at(self, start: int, end: int, pos: Position | None = None) -> int:
+        """Pages of [start, end) that count in smaps' Rss at pos: present, not the zero page."""
+        pos = pos or self.position
+        return self._pte_history().cells_at(self.machine.task.mm.pgd, start, end, 1,
+                                            self._global(pos), skip_pfn=ZERO_PFN)[0]
+
+
+def _leaf_pages(entry: int, skip_pfn: int | None = None) -> int:
+    """4 KiB pages a leaf entry maps when present: 512 for a 2 MiB (PSE) leaf."""
+    if not entry & 1 or (skip_pfn is not None and pte_pfn(entry) == skip_pfn):
+        return 0
+    return 512 if entry & 0x80 else 1
+
+
+def _spread(out: list[int], start: int, pages: int, lo: int, hi: int, sign: int) -> None:
+    """Add sign per page of [lo, hi) ∩ the range to the cells of `out` the pages fall in."""
+    p0 = max(0, (lo - start) >> 12)
+    p1 = min(pages, (hi - start) >> 12)
+    n = len(out)
+    p = p0
+    while p < p1:
+        cell = p * n // pages
+        cell_end = min(p1, -(-(cell + 1) * pages // n))  # first page of the next cell
+        out[cell] += sign * (cell_end - p)
+        p = cell_end
+
+
+class _PteHistory:
+    """Every leaf write of a session, by PTE-writing step, indexed by address range."""
+
+    def __init__(self, steps: list[int], writes: list[list[tuple[int, int, int]]]):
+        self.steps = steps  # global index of each PTE-writing step, ascending
+        self.writes = writes
+        self.lo = [min(a for a, _, _ in w) for w in writes]
+        self.hi = [max(a + (2 << 20 if (o | n) & 0x80 else 4096) for a, o, n in w)
+                   for w in writes]
+        self._addr_index: dict[int, object] = {}
+        self._first: dict[tuple[int, int], int | None] = {}
+        self._final: dict[tuple, list[int]] = {}
+        self._sums: dict[tuple, tuple[list[int], list[list[int]]]] = {}
+
+    def _first_index(self, k: int, addr: int) -> int | None:
+        """Index in writes[k] of the first write of exactly addr, or None."""
+        w = self.writes[k]
+        if len(w) < 64:
+            return next((i for i, (a, _, _) in enumerate(w) if a == addr), None)
+        index = self._addr_index.get(k)
+        if index is None:
+            addrs = array("Q", (a for a, _, _ in w))
+            if all(addrs[i] < addrs[i + 1] for i in range(len(addrs) - 1)):
+                index = addrs
+            else:
+                index = {}
+                for i, a in enumerate(addrs):
+                    index.setdefault(a, i)
+            self._addr_index[k] = index
+        if isinstance(index, dict):
+            return index.get(addr)
+        i = bisect.bisect_left(index, addr)  # type: ignore[arg-type]
+        return i if i < len(index) and index[i] == addr else None  # type: ignore[arg-type]
+
+    def value_at(self, addr: int, g: int, final: int) -> int:
+        """The leaf mapping addr when global step g was about to run (final: its value now)."""
+        page, huge = addr & ~0xFFF, addr & ~((2 << 20) - 1)
+        for k in range(bisect.bisect_left(self.steps, g), len(self.steps)):
+            if not self.lo[k] <= addr < self.hi[k]:
+                continue
+            for a in (page, huge):
+                i = self._first_index(k, a)
+                if i is not None and (a == page or self.writes[k][i][1] & 0x80
+                                      or self.writes[k][i][2] & 0x80):
+                    return self.writes[k][i][1]
+        return final
+
+    def first_write(self, base: int, span: int) -> int | None:
+        """The global step that first wrote a leaf in [base, base + span), or None."""
+        key = (base, span)
+        if key not in self._first:
+            self._first[key] = next(
+                (self.steps[k] for k in range(len(self.steps))
+                 if self.lo[k] < base + span and self.hi[k] > base
+                 and any(base <= a < base + span for a, _, _ in self.writes[k])), None)
+        return self._first[key]
+
+    def cells_at(self, pgd, start: int, end: int, cells: int, g: int,
+                 skip_pfn: int | None = None) -> list[int]:
+        pages = max(1, (end - start) >> 12)
+        cells = min(cells, pages)
+        key = (start, end, cells, skip_pfn)
+        final = self._final.get(key)
+        if final is None:
+            final = [0] * cells
+            for a, entry, size in pgd.leaves(start, end):
+                if _leaf_pages(entry, skip_pfn):
+                    _spread(final, start, pages, a, a + size, 1)
+            self._final[key] = final
+            ks = [k for k in range(len(self.steps)) if self.lo[k] < end and self.hi[k] > start]
+            suffix: list[list[int]] = []
+            running = [0] * cells
+            for k in reversed(ks):  # running sums of what the writes from step k on added
+                for a, old, new in self.writes[k]:
+                    if start - (2 << 20) < a < end:
+                        size = 2 << 20 if (old | new) & 0x80 else 4096
+                        delta = _leaf_pages(new, skip_pfn) - _leaf_pages(old, skip_pfn)
+                        if delta:
+                            _spread(running, start, pages, a, a + size, 1 if delta > 0 else -1)
+                suffix.append(list(running))
+            suffix.reverse()
+            self._sums[key] = ([self.steps[k] for k in ks], suffix)
+        steps, suffix = self._sums[key]
+        i = bisect.bisect_left(steps, g)
+        if i == len(steps):
+            return list(final)
+        return [f - s for f, s in zip(final, suffix[i])]
 
 
 def _leaf_size(entry: int) -> int:

@@ -29,7 +29,8 @@ def _python_line(path: str, line: int) -> str:
 
     from lab.kernel.links import PACKAGE_ROOT
 
-    return linecache.getline(str(PACKAGE_ROOT / path), line).strip()
+    text = linecache.getline(str(PACKAGE_ROOT / path), line).strip()
+    return text.split("  # C:", 1)[0].rstrip()  # the C it links to is printed just above
 
 
 def describe_changes(changes: StepChanges) -> list[str]:

@@ -43,6 +43,11 @@ def vma_path(vma: VmAreaStruct) -> str:
     return vma.name or ""
 
 
+def maps_offset(vma: VmAreaStruct) -> int:
+    """show_map_vma() prints vm_pgoff only for file mappings; anonymous memory shows 0."""
+    return vma.vm_pgoff << PAGE_SHIFT if vma.vm_file is not None else 0
+
+
 def maps_line(vma: VmAreaStruct) -> str:
     if vma.vm_file is not None:
         inode = vma.vm_file.f_inode
@@ -50,7 +55,7 @@ def maps_line(vma: VmAreaStruct) -> str:
     else:
         dev, ino = "00:00", 0
     prefix = (f"{vma.vm_start:08x}-{vma.vm_end:08x} {vma_perms(vma)} "
-              f"{vma.vm_pgoff << PAGE_SHIFT:08x} {dev} {ino} ")
+              f"{maps_offset(vma):08x} {dev} {ino} ")
     path = vma_path(vma)
     return (prefix.ljust(73) + path) if path else prefix.rstrip() + " "
 
@@ -93,7 +98,7 @@ def maps_row(machine: Machine, vma: VmAreaStruct) -> dict:
         "start": vma.vm_start,
         "end": vma.vm_end,
         "perms": vma_perms(vma),
-        "offset": vma.vm_pgoff << PAGE_SHIFT,
+        "offset": maps_offset(vma),
         "path": vma_path(vma),
         "rss": st.rss,
         "locked": st.locked,

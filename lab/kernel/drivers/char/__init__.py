@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Twin of drivers/char/: the memory devices /dev/zero and /dev/null."""

@@ -83,9 +83,12 @@ def main() -> None:
     targets = [rng.randrange(s.total_steps) for _ in range(2000)]
     it = iter(targets)
 
+    addr = s.records[0].event.ret + 4096
+
     def move():
         s.goto_step(next(it))
         s.vmas_at()
+        s.pte_at(addr)
         s.step.locals  # noqa: B018
 
     med, p95 = _median_ms(move, len(targets))

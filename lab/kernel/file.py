@@ -56,6 +56,8 @@ class Inode:
     i_mmap: list = field(default_factory=list)  # the VMAs that map this file
     data: dict[int, bytearray] = field(default_factory=dict)  # the file's bytes on "disk"
     seals: int = 0
+    shmem_flags: int = 0  # shmem: VM_NORESERVE when the size is not charged up front
+    i_resv_map: object = None  # hugetlbfs: the reservations of huge pages (mm/hugetlb.c)
 
     def IS_APPEND(self) -> bool:
         return bool(self.i_flags & S_APPEND)

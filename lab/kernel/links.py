@@ -73,6 +73,7 @@ class LinkTable:
         return linked, [st for st in fn.statements if st not in linked]
 
 
+@cache
 def display_path(filename: str) -> str:
     """`lab/kernel/mm/mmap.py` from wherever the package is installed."""
     p = Path(filename).resolve()

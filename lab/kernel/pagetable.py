@@ -86,7 +86,8 @@ class PageTable:
             return steps
         return steps
 
-    def _leaf_table(self, addr: int, create: bool) -> Table | None:
+    def pte_table(self, addr: int, create: bool) -> Table | None:
+        """The PTE table covering addr (allocating the tables above it if `create`)."""
         table = self.pgd
         for _, shift in LEVELS[:3]:
             i = index_at(addr, shift)
@@ -115,7 +116,7 @@ class PageTable:
     # -- changing --------------------------------------------------------------------------
     def set_pte(self, addr: int, value: int) -> int:
         """Install a 4 KiB PTE, allocating tables on the way; returns the old value."""
-        table = self._leaf_table(addr, create=True)
+        table = self.pte_table(addr, create=True)
         assert table is not None, "a 4 KiB PTE under a huge PMD"
         i = index_at(addr, PAGE_SHIFT)
         old = table.entries.get(i, 0)
@@ -123,6 +124,22 @@ class PageTable:
         if self.log is not None:
             self.log.append((addr, old, value))  # type: ignore[arg-type]
         return old  # type: ignore[return-value]
+
+    def set_range(self, start: int, values: list[int]) -> None:
+        """Install 4 KiB PTEs for consecutive pages from `start`, into empty slots."""
+        addr, k = start, 0
+        while k < len(values):
+            table = self.pte_table(addr, create=True)
+            assert table is not None, "4 KiB PTEs under a huge PMD"
+            first = index_at(addr, PAGE_SHIFT)
+            count = min(PTRS_PER_TABLE - first, len(values) - k)
+            chunk = values[k : k + count]
+            table.entries.update(zip(range(first, first + count), chunk))
+            if self.log is not None:
+                self.log.extend(zip(range(addr, addr + (count << PAGE_SHIFT), 1 << PAGE_SHIFT),
+                                    [0] * count, chunk))
+            addr += count << PAGE_SHIFT
+            k += count
 
     def set_huge_pmd(self, addr: int, value: int) -> int:
         """Install a 2 MiB leaf at PMD level (PSE set); returns the old value."""

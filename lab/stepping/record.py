@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from lab.kernel import fold
 from lab.kernel import twin as twin_registry
 from lab.kernel.links import Link, LinkTable, default_links, display_path
 from lab.kernel.machine import Machine
@@ -115,17 +116,21 @@ class Recorder:
         self.state = StateTracker(machine)
         self._stack: list[_FrameState] = []
         self._trace: Trace | None = None
+        self._cfn: dict = {}  # twin → its C function
+        self._loop_heads: dict = {}  # C function → {first statement of a loop body: loop}
 
     # -- public --------------------------------------------------------------------------
     def record(self, statement_index: int, call: Callable[[], Any]) -> Trace:
         trace = self._trace = Trace(statement_index)
         self.state.begin()
         old = sys.gettrace()
+        old_fold_after, fold.POLICY.fold_after = fold.POLICY.fold_after, self.fold_after
         sys.settrace(self._on_call)
         try:
             trace.result = call()
         finally:
             sys.settrace(old)
+            fold.POLICY.fold_after = old_fold_after
             self._stack.clear()
             if trace.steps:
                 trace.steps[-1].changes = self.state.take()
@@ -141,8 +146,12 @@ class Recorder:
     def _on_call(self, frame, event, arg):
         twin = twin_registry.BY_CODE.get(frame.f_code)
         if twin is None:
+            if frame.f_code in fold.FOLD_CODES and self._stack:
+                return self._bulk_fold(self._stack[-1], frame)
             return None
-        cfn = self.index.function(twin.c_name)
+        cfn = self._cfn.get(twin)
+        if cfn is None:
+            cfn = self._cfn[twin] = self.index.function(twin.c_name)
         self._stack.append(_FrameState(frame, twin, cfn))
         return self._on_event
 
@@ -185,23 +194,48 @@ class Recorder:
     def _outer_folding(self) -> bool:
         return any(f.fold is not None for f in self._stack[:-1])
 
+    def _heads(self, cfn) -> dict:
+        heads = self._loop_heads.get(id(cfn))
+        if heads is None:
+            heads = {}
+            for loop in cfn.loops:
+                first = next((s for s in cfn.statements if loop[0] <= s.line <= loop[1]
+                              and s.kind != "loop"), None)
+                if first is not None:
+                    heads.setdefault(first, loop)  # an inner loop never shares its outer's head
+            self._loop_heads[id(cfn)] = heads
+        return heads
+
     def _loop_round(self, fs: _FrameState, link: Link) -> tuple[int, int] | None:
-        """Count rounds of the innermost loop whose first statement this is."""
-        stmts = fs.cfn.statements
-        for loop in fs.cfn.loops:
-            first_inside = next((s for s in stmts if loop[0] <= s.line <= loop[1]
-                                 and s.kind != "loop"), None)
-            if first_inside is not None and first_inside == link.c:
-                fs.visits[loop] = fs.visits.get(loop, 0) + 1
-                return loop
-        return None
+        """Count rounds of the loop whose first statement this is."""
+        loop = self._heads(fs.cfn).get(link.c) if fs.cfn.loops else None
+        if loop is not None:
+            fs.visits[loop] = fs.visits.get(loop, 0) + 1
+        return loop
 
     def _is_round_start(self, fs: _FrameState, c_line: int) -> bool:
-        first, last = fs.fold  # type: ignore[misc]
-        stmts = fs.cfn.statements
-        first_inside = next((s for s in stmts if first <= s.line <= last and s.kind != "loop"),
-                            None)
-        return first_inside is not None and first_inside.line == c_line
+        loop = self._heads(fs.cfn)
+        return any(st.line == c_line and lp == fs.fold for st, lp in loop.items())
+
+    def _bulk_fold(self, fs: _FrameState, frame):
+        """A call of a fold function (lab/kernel/fold.py): one summary step for its rounds."""
+        mark = self.state.mark()
+        rounds_before = frame.f_locals.get("nr_pages", 0)
+
+        def on_return(f, event, arg):
+            if event == "return" and f is frame and isinstance(arg, tuple):
+                done = rounds_before - arg[2]
+                if done:
+                    summary = self.state.summarise_since(mark)
+                    note = (f"folded {done:,} more rounds of the loop in {fs.cfn.display}"
+                            + (f": {summary}" if summary else ""))
+                    assert self._trace is not None
+                    self._trace.folds.append(note)
+                    self._emit(fs, "fold", None, note)
+            return None
+
+        frame.f_trace_lines = False
+        return on_return
 
     def _end_fold(self, fs: _FrameState) -> None:
         rounds, fs.fold = fs.fold_rounds, None
@@ -233,8 +267,11 @@ class Recorder:
             changes=StepChanges(), note=note, entry=fs.last_step is None,
         )
         # A line event comes before its statement runs: what changed since the last step
-        # is what the last step did.
-        if trace.steps:
-            trace.steps[-1].changes = self.state.take()
+        # is what the last step did; a fold step's changes are its own folded rounds.
+        changes = self.state.take()
+        if kind == "fold":
+            step.changes = changes
+        elif trace.steps:
+            trace.steps[-1].changes = changes
         trace.steps.append(step)
         fs.last_step = step

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lab.kernel import fold
 from lab.kernel.arch.x86.include.asm.pgtable import (
     _PAGE_PRESENT,
     _PAGE_PROTNONE,
@@ -252,6 +253,9 @@ def __get_user_pages(mm: MmStruct, start: int, nr_pages: int, gup_flags: int, pa
                 ctx.page_mask = 0  # C: ctx.page_mask = 0;
             break
         i, start, nr_pages = __get_user_pages_next_page(vma, vmas, ctx, i, start, nr_pages)
+        if nr_pages and fold.wanted(i):  # the lab's shortcut: the rest in bulk (lab/kernel/fold.py)
+            i, start, nr_pages = fold.populate_rest(mm, vma, start, nr_pages, gup_flags, i,
+                                                    pages, vmas)
     return __get_user_pages_out(ctx, i, ret)
 
 

@@ -35,18 +35,18 @@ def __thp_get_unmapped_area(filp, addr: int, len: int, off: int, flags: int,
     off_end = loff_t(off + len)  # C: loff_t off_end = off + len;
     off_align = round_up(off, size)  # C: loff_t off_align = round_up(off, size);
 
-    if not CONFIG_64BIT or in_compat_syscall():  # C: if (!IS_ENABLED(CONFIG_64BIT)
+    if not CONFIG_64BIT or in_compat_syscall():  # C: if (!IS_ENABLED(CONFIG_64BIT) ||
         return 0  # C: return 0;
 
-    if off_end <= off_align or (off_end - off_align) < size:  # C: if (off_end <= off_align
+    if off_end <= off_align or (off_end - off_align) < size:  # C: if (off_end <= off_align || (
         return 0  # C: return 0;
 
     len_pad = ulong(len + size)  # C: len_pad = len + size;
-    if len_pad < len or loff_t(off + len_pad) < off:  # C: if (len_pad < len
+    if len_pad < len or loff_t(off + len_pad) < off:  # C: if (len_pad < len || (off + len_pad) <
         return 0  # C: return 0;
 
-    ret = current.mm.get_unmapped_area(filp, addr, len_pad,  # C: ret = current->mm->get_unmapped_area(
-                                       off >> PAGE_SHIFT, flags)
+    ret = current.mm.get_unmapped_area(  # C: ret = current->mm->get_unmapped_area(filp, addr,
+        filp, addr, len_pad, off >> PAGE_SHIFT, flags)
 
     # A failure may be the padding's fault: the caller retries without it.
     if IS_ERR_VALUE(ret):  # C: if (IS_ERR_VALUE(ret))
@@ -64,8 +64,10 @@ def __thp_get_unmapped_area(filp, addr: int, len: int, off: int, flags: int,
 def thp_get_unmapped_area(filp, addr: int, len: int, pgoff: int, flags: int) -> int:
     off = loff_t(pgoff << PAGE_SHIFT)  # C: loff_t off = (loff_t)pgoff << PAGE_SHIFT;
 
-    ret = __thp_get_unmapped_area(filp, addr, len, off, flags, PMD_SIZE)  # C: ret = __thp_get_unmapped_area(
+    ret = __thp_get_unmapped_area(  # C: ret = __thp_get_unmapped_area(filp, addr, len, off, flags,
+        filp, addr, len, off, flags, PMD_SIZE)
     if ret:  # C: if (ret)
         return ret  # C: return ret;
 
-    return current.mm.get_unmapped_area(filp, addr, len, pgoff, flags)  # C: return
+    return current.mm.get_unmapped_area(  # C: return current->mm->get_unmapped_area(filp, addr,
+        filp, addr, len, pgoff, flags)

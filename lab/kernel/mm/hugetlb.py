@@ -103,9 +103,9 @@ def IS_ERR(x) -> bool:  # noqa: N802
 
 def inode_resv_map(inode) -> ResvMap:
     """The inode's resv_map; hugetlbfs_get_inode() makes one per inode, the lab on first use."""
-    resv = inode.__dict__.get("i_resv_map")
+    resv = inode.i_resv_map
     if resv is None:
-        resv = inode.__dict__["i_resv_map"] = ResvMap()
+        resv = inode.i_resv_map = ResvMap()
     return resv
 
 

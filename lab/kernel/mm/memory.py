@@ -258,7 +258,7 @@ pmd_devmap_trans_unstable = pmd_trans_unstable
 
 def pte_alloc(mm: MmStruct, pmd: PageTable, address: int) -> int:
     """Make the PTE table for address (and the tables above it): 0, or 1 if none could be made."""
-    return 0 if pmd._leaf_table(address, create=True) is not None else 1
+    return 0 if pmd.pte_table(address, create=True) is not None else 1
 
 
 def pte_offset_map(pmd: PageTable, address: int) -> PageTable:

@@ -6,9 +6,10 @@ state (`MaState`, MA_STATE() in C) is a position in that list, so the twin can w
 the same mas_find/mas_next/mas_prev calls the C makes, and see the same VMAs. The tree's own
 work (node preallocation, locking, RCU) is marked not modelled where the C does it.
 
-Plain helpers at the end of the module stand for the C the learner does not step into:
-__split_vma(), unmap_region() (zap the PTEs, free the frames and page tables), remove_mt(),
-vma_merge() for the case mmap_region() reaches it, and the x86 protection_map.
+Plain helpers stand for the C the learner does not step into: first the small inline ones
+and x86's protection_map (arch/x86/mm/pgprot.c) and the maple state; at the end, what munmap
+does below do_mas_align_munmap(): __split_vma(), unmap_region() (zap the PTEs, free the frames
+and page tables), remove_mt(), and vma_merge() for the one case __mmap_region() reaches it.
 """
 
 from __future__ import annotations
@@ -45,11 +46,14 @@ from lab.kernel.arch.x86.include.asm.pgtable import (
     TASK_SIZE_MAX,
 )
 from lab.kernel.file import FMODE_READ, FMODE_WRITE, File, Inode, VmOperations
+from lab.kernel.fs.hugetlbfs.inode import hugetlb_file_setup
 from lab.kernel.include.linux.hugetlb import (
     HUGETLB_ANON_FILE,
     HUGETLB_ANONHUGE_INODE,
     hstate_file,
     hstate_sizelog,
+    hstate_vma,
+    huge_page_mask,
     huge_page_size,
     is_file_hugepages,
     is_vm_hugetlb_page,
@@ -121,7 +125,6 @@ from lab.kernel.include.uapi.mman import (
 from lab.kernel.include.uapi.personality import READ_IMPLIES_EXEC
 from lab.kernel.include.uapi.resource import RLIMIT_AS, RLIMIT_DATA, RLIMIT_MEMLOCK
 from lab.kernel.machine import capable, current, kernel, rlimit
-from lab.kernel.fs.hugetlbfs.inode import hugetlb_file_setup
 from lab.kernel.mm.hugetlb import put_huge_page_mapping
 from lab.kernel.mm.memory import mm_counter_file, set_page_dirty
 from lab.kernel.mm.mlock import can_do_mlock
@@ -583,17 +586,19 @@ def mas_empty_area_rev(mas: MaState, low: int, high: int, size: int) -> int:
 # -- mm/mmap.c, in the order of the file -------------------------------------------------------
 @kernel_function
 def vm_pgprot_modify(oldprot: int, vm_flags: int) -> int:
-    return pgprot_modify(oldprot, vm_get_page_prot(vm_flags))  # C: return pgprot_modify(
+    return pgprot_modify(oldprot, vm_get_page_prot(vm_flags))  # C: return pgprot_modify(oldprot,
 
 
 @kernel_function
 def vma_set_page_prot(vma: VmAreaStruct) -> None:
     vm_flags = vma.vm_flags  # C: unsigned long vm_flags = vma->vm_flags;
 
-    vm_page_prot = vm_pgprot_modify(vma.vm_page_prot, vm_flags)  # C: vm_page_prot
+    vm_page_prot = vm_pgprot_modify(  # C: vm_page_prot = vm_pgprot_modify(vma->vm_page_prot,
+        vma.vm_page_prot, vm_flags)
     if vma_wants_writenotify(vma, vm_page_prot):  # C: if (vma_wants_writenotify(vma, vm_page_prot))
         vm_flags &= ~VM_SHARED  # C: vm_flags &= ~VM_SHARED;
-        vm_page_prot = vm_pgprot_modify(vm_page_prot, vm_flags)  # C: vm_page_prot
+        vm_page_prot = vm_pgprot_modify(  # C: vm_page_prot = vm_pgprot_modify(vm_page_prot,
+            vm_page_prot, vm_flags)
     vma.vm_page_prot = vm_page_prot  # C: WRITE_ONCE(vma->vm_page_prot, vm_page_prot);
 
 
@@ -623,7 +628,7 @@ def vma_expand(mas: MaState, vma: VmAreaStruct, start: int, end: int, pgoff: int
     remove_next = False  # C: bool remove_next = false;
     anon_dup = None  # C: struct vm_area_struct *anon_dup = NULL;
 
-    if next and vma is not next and end == next.vm_end:  # C: if (next
+    if next and vma is not next and end == next.vm_end:  # C: if (next && (vma != next) && (end ==
         remove_next = True  # C: remove_next = true;
         if next.anon_vma and not vma.anon_vma:  # C: if (next->anon_vma && !vma->anon_vma)
             anon_vma = next.anon_vma  # C: anon_vma = next->anon_vma;
@@ -636,7 +641,7 @@ def vma_expand(mas: MaState, vma: VmAreaStruct, start: int, end: int, pgoff: int
 
     not_modelled("a debug assertion: next is merged whole or "  # C: VM_BUG_ON(next && !remove_next
                  "not touched")
-    not_modelled("a debug assertion: the VMA only grows")  # C: VM_BUG_ON(vma->vm_start < start
+    not_modelled("a debug assertion: the VMA only grows")  # C: VM_BUG_ON(vma->vm_start < start ||
 
     if mas_preallocate(mas, vma):  # C: if (mas_preallocate(mas, vma, GFP_KERNEL))
         return vma_expand_nomem(anon_dup)  # C: goto nomem;
@@ -651,8 +656,9 @@ def vma_expand(mas: MaState, vma: VmAreaStruct, start: int, end: int, pgoff: int
                      "modelled")
         not_modelled("locking: one thread, no contention")  # C: i_mmap_lock_write(mapping);
 
-    not_modelled("the anon_vma's interval tree is re-indexed around "  # C: if (anon_vma) ... anon_vma_interval_tree_pre_update_vma(vma);
-                 "the change; the lab keeps no interval trees")
+    not_modelled(  # C: if (anon_vma) ... anon_vma_interval_tree_pre_update_vma(vma);
+        "the anon_vma's interval tree is re-indexed around the change; the lab keeps "
+        "no interval trees")
 
     if file:  # C: if (file)
         not_modelled("cache flushing: x86 needs none")  # C: flush_dcache_mmap_lock(mapping);
@@ -668,18 +674,18 @@ def vma_expand(mas: MaState, vma: VmAreaStruct, start: int, end: int, pgoff: int
         not_modelled("cache flushing: x86 needs none")  # C: flush_dcache_mmap_unlock(mapping);
 
     if remove_next and file:  # C: if (remove_next && file)
-        __remove_shared_vm_struct(next, file, mapping)  # C: __remove_shared_vm_struct(next,
+        __remove_shared_vm_struct(next, file, mapping)  # C: __remove_shared_vm_struct(next, file,
 
-    not_modelled("the anon_vma's interval tree and lock; the lab keeps "  # C: if (anon_vma) ... anon_vma_unlock_write(anon_vma);
-                 "neither")
+    not_modelled(  # C: if (anon_vma) ... anon_vma_unlock_write(anon_vma);
+        "the anon_vma's interval tree and lock; the lab keeps neither")
 
     not_modelled("locking and uprobes, neither modelled")  # C: if (file) ... uprobe_mmap(vma);
 
     if remove_next:  # C: if (remove_next)
-        not_modelled("uprobes and the file reference next held: the lab "  # C: if (file) ... fput(file);
-                     "counts no references")
-        not_modelled("next's anon_vma is already vma's: nothing to "  # C: if (next->anon_vma) ... anon_vma_merge(vma,
-                      "merge")
+        not_modelled(  # C: if (file) ... fput(file);
+            "uprobes, and the file reference next held: the lab counts no references")
+        not_modelled(  # C: if (next->anon_vma) ... anon_vma_merge(vma, next);
+            "next's anon_vma is already vma's: nothing to merge")
         mm.map_count -= 1  # C: mm->map_count--;
         not_modelled("NUMA memory policies are not modelled")  # C: mpol_put(vma_policy(next));
         not_modelled("the Python object is simply dropped")  # C: vm_area_free(next);
@@ -718,15 +724,16 @@ def unlink_file_vma(vma: VmAreaStruct) -> None:
 def is_mergeable_vma(vma: VmAreaStruct, file: File | None, vm_flags: int,
                      vm_userfaultfd_ctx=None, anon_name=None) -> int:
     # A new or grown VMA is marked soft-dirty anyway, so the bit may differ.
-    if (vma.vm_flags ^ vm_flags) & ~VM_SOFTDIRTY:  # C: if ((vma->vm_flags
+    if (vma.vm_flags ^ vm_flags) & ~VM_SOFTDIRTY:  # C: if ((vma->vm_flags ^ vm_flags) &
         return 0  # C: return 0;
     if vma.vm_file is not file:  # C: if (vma->vm_file != file)
         return 0  # C: return 0;
-    if vma.vm_ops and getattr(vma.vm_ops, "close", None):  # C: if (vma->vm_ops
+    if vma.vm_ops and getattr(vma.vm_ops, "close", None):  # C: if (vma->vm_ops &&
         return 0  # C: return 0;
-    if not is_mergeable_vm_userfaultfd_ctx(vma, vm_userfaultfd_ctx):  # C: if (!is_mergeable_vm_userfaultfd_ctx(vma,
+    if not is_mergeable_vm_userfaultfd_ctx(  # C: if (!is_mergeable_vm_userfaultfd_ctx(vma,
+            vma, vm_userfaultfd_ctx):
         return 0  # C: return 0;
-    if not anon_vma_name_eq(anon_vma_name(vma), anon_name):  # C: if (!anon_vma_name_eq(anon_vma_name(vma),
+    if not anon_vma_name_eq(anon_vma_name(vma), anon_name):  # C: if (!anon_vma_name_eq(
         return 0  # C: return 0;
     return 1  # C: return 1;
 
@@ -734,7 +741,7 @@ def is_mergeable_vma(vma: VmAreaStruct, file: File | None, vm_flags: int,
 @kernel_function
 def is_mergeable_anon_vma(anon_vma1, anon_vma2, vma: VmAreaStruct | None) -> int:
     # An anon_vma_chain of one: the VMA's own anon_vma, never one inherited over fork.
-    if (not anon_vma1 or not anon_vma2) and (not vma or  # C: if ((!anon_vma1
+    if (not anon_vma1 or not anon_vma2) and (not vma or  # C: if ((!anon_vma1 || !anon_vma2) && (
                                              vma.anon_vma is not None):
         return 1  # C: return 1;
     return int(anon_vma1 is anon_vma2)  # C: return anon_vma1 == anon_vma2;
@@ -743,7 +750,8 @@ def is_mergeable_anon_vma(anon_vma1, anon_vma2, vma: VmAreaStruct | None) -> int
 @kernel_function
 def can_vma_merge_before(vma: VmAreaStruct, vm_flags: int, anon_vma, file: File | None,
                          vm_pgoff: int, vm_userfaultfd_ctx=None, anon_name=None) -> int:
-    if (is_mergeable_vma(vma, file, vm_flags, vm_userfaultfd_ctx, anon_name)  # C: if (is_mergeable_vma(
+    if (is_mergeable_vma(vma, file, vm_flags, vm_userfaultfd_ctx,
+                         anon_name)  # C: if (is_mergeable_vma(vma, file, vm_flags,
             and is_mergeable_anon_vma(anon_vma, vma.anon_vma, vma)):
         if vma.vm_pgoff == vm_pgoff:  # C: if (vma->vm_pgoff == vm_pgoff)
             return 1  # C: return 1;
@@ -753,7 +761,8 @@ def can_vma_merge_before(vma: VmAreaStruct, vm_flags: int, anon_vma, file: File 
 @kernel_function
 def can_vma_merge_after(vma: VmAreaStruct, vm_flags: int, anon_vma, file: File | None,
                         vm_pgoff: int, vm_userfaultfd_ctx=None, anon_name=None) -> int:
-    if (is_mergeable_vma(vma, file, vm_flags, vm_userfaultfd_ctx, anon_name)  # C: if (is_mergeable_vma(
+    if (is_mergeable_vma(vma, file, vm_flags, vm_userfaultfd_ctx,
+                         anon_name)  # C: if (is_mergeable_vma(vma, file, vm_flags,
             and is_mergeable_anon_vma(anon_vma, vma.anon_vma, vma)):
         vm_pglen = vma_pages(vma)  # C: vm_pglen = vma_pages(vma);
         if vma.vm_pgoff + vm_pglen == vm_pgoff:  # C: if (vma->vm_pgoff + vm_pglen == vm_pgoff)
@@ -764,7 +773,7 @@ def can_vma_merge_after(vma: VmAreaStruct, vm_flags: int, anon_vma, file: File |
 @kernel_function
 def round_hint_to_min(hint: int) -> int:
     hint &= PAGE_MASK  # C: hint &= PAGE_MASK;
-    if hint and hint < kernel.mmap_min_addr:  # C: if (((void *)hint != NULL) &&
+    if hint and hint < kernel.mmap_min_addr:  # C: if (((void *)hint != NULL) && (hint <
         return PAGE_ALIGN(kernel.mmap_min_addr)  # C: return PAGE_ALIGN(mmap_min_addr);
     return hint  # C: return hint;
 
@@ -776,7 +785,7 @@ def mlock_future_check(mm: MmStruct, flags: int, len: int) -> int:
         locked += mm.locked_vm  # C: locked += mm->locked_vm;
         lock_limit = rlimit(RLIMIT_MEMLOCK)  # C: lock_limit = rlimit(RLIMIT_MEMLOCK);
         lock_limit >>= PAGE_SHIFT  # C: lock_limit >>= PAGE_SHIFT;
-        if locked > lock_limit and not capable(CAP_IPC_LOCK):  # C: if (locked
+        if locked > lock_limit and not capable(CAP_IPC_LOCK):  # C: if (locked > lock_limit &&
             return -EAGAIN  # C: return -EAGAIN;
     return 0  # C: return 0;
 
@@ -824,7 +833,7 @@ def do_mmap(file: File | None, addr: int, len: int, prot: int, flags: int,
         return -EINVAL  # C: return -EINVAL;
 
     # Does the application expect PROT_READ to imply PROT_EXEC? Not on a noexec mount.
-    if prot & PROT_READ and current.personality & READ_IMPLIES_EXEC:  # C: if ((prot
+    if prot & PROT_READ and current.personality & READ_IMPLIES_EXEC:  # C: if ((prot & PROT_READ) &&
         if not (file and file.path_noexec()):  # C: if (!(file && path_noexec(&file->f_path)))
             prot |= PROT_EXEC  # C: prot |= PROT_EXEC;
 
@@ -846,12 +855,12 @@ def do_mmap(file: File | None, addr: int, len: int, prot: int, flags: int,
     if mm.map_count > kernel.sysctl_max_map_count:  # C: if (mm->map_count > sysctl_max_map_count)
         return -ENOMEM  # C: return -ENOMEM;
 
-    addr = get_unmapped_area(file, addr, len, pgoff, flags)  # C: addr =
+    addr = get_unmapped_area(file, addr, len, pgoff, flags)  # C: addr = get_unmapped_area(file,
     if IS_ERR_VALUE(addr):  # C: if (IS_ERR_VALUE(addr))
         return addr  # C: return addr;
 
     if flags & MAP_FIXED_NOREPLACE:  # C: if (flags & MAP_FIXED_NOREPLACE)
-        if find_vma_intersection(mm, addr, addr + len):  # C: if (find_vma_intersection(mm,
+        if find_vma_intersection(mm, addr, addr + len):  # C: if (find_vma_intersection(mm, addr,
             return -EEXIST  # C: return -EEXIST;
 
     if prot == PROT_EXEC:  # C: if (prot == PROT_EXEC)
@@ -860,7 +869,8 @@ def do_mmap(file: File | None, addr: int, len: int, prot: int, flags: int,
             pkey = 0  # C: pkey = 0;
 
     # Access to the object was checked when it was opened; here only what mmap asks.
-    vm_flags = (calc_vm_prot_bits(prot, pkey) | calc_vm_flag_bits(file, flags)  # C: vm_flags
+    vm_flags = (calc_vm_prot_bits(  # C: vm_flags = calc_vm_prot_bits(prot, pkey) |
+        prot, pkey) | calc_vm_flag_bits(file, flags)
                 | mm.def_flags | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
 
     if flags & MAP_LOCKED:  # C: if (flags & MAP_LOCKED)
@@ -874,10 +884,11 @@ def do_mmap(file: File | None, addr: int, len: int, prot: int, flags: int,
         inode = file_inode(file)  # C: struct inode *inode = file_inode(file);
         seals = memfd_file_seals(file)  # C: unsigned int seals = memfd_file_seals(file);
 
-        if not file_mmap_ok(file, inode, pgoff, len):  # C: if (!file_mmap_ok(file,
+        if not file_mmap_ok(file, inode, pgoff, len):  # C: if (!file_mmap_ok(file, inode, pgoff,
             return -EOVERFLOW  # C: return -EOVERFLOW;
 
-        flags_mask = LEGACY_MAP_MASK | file.f_op.mmap_supported_flags  # C: flags_mask
+        flags_mask = (LEGACY_MAP_MASK  # C: flags_mask = LEGACY_MAP_MASK |
+                      | file.f_op.mmap_supported_flags)
 
         map_type = flags & MAP_TYPE  # C: switch (flags & MAP_TYPE)
         if map_type == MAP_SHARED:  # C: case MAP_SHARED:
@@ -893,7 +904,7 @@ def do_mmap(file: File | None, addr: int, len: int, prot: int, flags: int,
                     return -ETXTBSY  # C: return -ETXTBSY;
 
             # Make sure we don't allow writing to an append-only file.
-            if IS_APPEND(inode) and file.f_mode & FMODE_WRITE:  # C: if (IS_APPEND(inode)
+            if IS_APPEND(inode) and file.f_mode & FMODE_WRITE:  # C: if (IS_APPEND(inode) && (
                 return -EACCES  # C: return -EACCES;
 
             vm_flags |= VM_SHARED | VM_MAYSHARE  # C: vm_flags |= VM_SHARED | VM_MAYSHARE;
@@ -911,14 +922,14 @@ def do_mmap(file: File | None, addr: int, len: int, prot: int, flags: int,
 
             if not file.f_op.mmap:  # C: if (!file->f_op->mmap)
                 return -ENODEV  # C: return -ENODEV;
-            if vm_flags & (VM_GROWSDOWN | VM_GROWSUP):  # C: if (vm_flags
+            if vm_flags & (VM_GROWSDOWN | VM_GROWSUP):  # C: if (vm_flags & (
                 return -EINVAL  # C: return -EINVAL;
         else:
             return -EINVAL  # C: default: ... return -EINVAL;
     else:
         map_type = flags & MAP_TYPE  # C: switch (flags & MAP_TYPE)
         if map_type == MAP_SHARED:  # C: case MAP_SHARED:
-            if vm_flags & (VM_GROWSDOWN | VM_GROWSUP):  # C: if (vm_flags
+            if vm_flags & (VM_GROWSDOWN | VM_GROWSUP):  # C: if (vm_flags & (
                 return -EINVAL  # C: return -EINVAL;
             # Ignore pgoff.
             pgoff = 0  # C: pgoff = 0;
@@ -938,8 +949,8 @@ def do_mmap(file: File | None, addr: int, len: int, prot: int, flags: int,
         if file and is_file_hugepages(file):  # C: if (file && is_file_hugepages(file))
             vm_flags |= VM_NORESERVE  # C: vm_flags |= VM_NORESERVE;
 
-    addr = mmap_region(file, addr, len, vm_flags, pgoff, uf)  # C: addr =
-    if not IS_ERR_VALUE(addr) and (vm_flags & VM_LOCKED or  # C: if (!IS_ERR_VALUE(addr) &&
+    addr = mmap_region(file, addr, len, vm_flags, pgoff, uf)  # C: addr = mmap_region(file, addr,
+    if not IS_ERR_VALUE(addr) and (vm_flags & VM_LOCKED or  # C: if (!IS_ERR_VALUE(addr) && ((
                                    (flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE):
         populate.value = len  # C: *populate = len;
     return addr  # C: return addr;
@@ -962,19 +973,20 @@ def ksys_mmap_pgoff(addr: int, len: int, prot: int, flags: int, fd: int,
             retval = -EINVAL  # C: retval = -EINVAL;
             return ksys_mmap_pgoff_out_fput(file, retval)  # C: goto out_fput;
     elif flags & MAP_HUGETLB:  # C: if (flags & MAP_HUGETLB)
-        hs = hstate_sizelog((flags >> MAP_HUGE_SHIFT) & MAP_HUGE_MASK)  # C: hs = hstate_sizelog(
+        hs = hstate_sizelog((flags >> MAP_HUGE_SHIFT) & MAP_HUGE_MASK)  # C: hs = hstate_sizelog((
         if not hs:  # C: if (!hs)
             return -EINVAL  # C: return -EINVAL;
 
         len = ALIGN(len, huge_page_size(hs))  # C: len = ALIGN(len, huge_page_size(hs));
         # VM_NORESERVE: the reservation is taken when the file's ->mmap() runs
-        file = hugetlb_file_setup(HUGETLB_ANON_FILE, len, VM_NORESERVE,  # C: file =
+        file = hugetlb_file_setup(  # C: file = hugetlb_file_setup(HUGETLB_ANON_FILE, len,
+            HUGETLB_ANON_FILE, len, VM_NORESERVE,
                                   HUGETLB_ANONHUGE_INODE,
                                   (flags >> MAP_HUGE_SHIFT) & MAP_HUGE_MASK)
         if IS_ERR(file):  # C: if (IS_ERR(file))
             return PTR_ERR(file)  # C: return PTR_ERR(file);
 
-    retval = vm_mmap_pgoff(file, addr, len, prot, flags, pgoff)  # C: retval = vm_mmap_pgoff(
+    retval = vm_mmap_pgoff(file, addr, len, prot, flags, pgoff)  # C: retval = vm_mmap_pgoff(file,
     return ksys_mmap_pgoff_out_fput(file, retval)
 
 
@@ -992,11 +1004,12 @@ def vma_wants_writenotify(vma: VmAreaStruct, vm_page_prot: int) -> int:
     vm_ops = vma.vm_ops  # C: const struct vm_operations_struct *vm_ops = vma->vm_ops;
 
     # If it was private or non-writable, the write bit is already clear
-    if (vm_flags & (VM_WRITE | VM_SHARED)) != (VM_WRITE | VM_SHARED):  # C: if ((vm_flags
+    if (vm_flags & (VM_WRITE | VM_SHARED)) != (VM_WRITE | VM_SHARED):  # C: if ((vm_flags & (
         return 0  # C: return 0;
 
     # The backer wishes to know when pages are first written to?
-    if vm_ops and (vm_ops.page_mkwrite or getattr(vm_ops, "pfn_mkwrite", None)):  # C: if (vm_ops
+    if vm_ops and (vm_ops.page_mkwrite  # C: if (vm_ops && (vm_ops->page_mkwrite ||
+                   or getattr(vm_ops, "pfn_mkwrite", None)):
         return 1  # C: return 1;
 
     # The open routine did something to the protections that pgprot_modify won't preserve?
@@ -1004,7 +1017,8 @@ def vma_wants_writenotify(vma: VmAreaStruct, vm_page_prot: int) -> int:
         return 0  # C: return 0;
 
     # Soft-dirty tracking needs write faults; hugetlb does not support it yet.
-    if vma_soft_dirty_enabled(vma) and not is_vm_hugetlb_page(vma):  # C: if (vma_soft_dirty_enabled(vma)
+    if (vma_soft_dirty_enabled(vma)  # C: if (vma_soft_dirty_enabled(vma) && !is_vm_hugetlb_page(
+            and not is_vm_hugetlb_page(vma)):
         return 1  # C: return 1;
 
     if userfaultfd_wp(vma):  # C: if (userfaultfd_wp(vma))
@@ -1024,7 +1038,8 @@ def accountable_mapping(file: File | None, vm_flags: int) -> int:
     if file and is_file_hugepages(file):  # C: if (file && is_file_hugepages(file))
         return 0  # C: return 0;
 
-    return int((vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE)  # C: return
+    return int((vm_flags & (  # C: return (vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) ==
+        VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE)
 
 
 @kernel_function
@@ -1038,11 +1053,11 @@ def unmapped_area(info: VmUnmappedAreaInfo) -> int:
 
     low_limit = info.low_limit  # C: low_limit = info->low_limit;
     while True:  # C: retry:
-        if mas_empty_area(mas, low_limit, info.high_limit - 1, length):  # C: if (mas_empty_area(&mas,
+        if mas_empty_area(mas, low_limit, info.high_limit - 1, length):  # C: if (mas_empty_area(
             return -ENOMEM  # C: return -ENOMEM;
 
         gap = mas.index  # C: gap = mas.index;
-        gap += (info.align_offset - gap) & info.align_mask  # C: gap +=
+        gap += (info.align_offset - gap) & info.align_mask  # C: gap += (info->align_offset - gap) &
         tmp = mas_next(mas, ULONG_MAX)  # C: tmp = mas_next(&mas, ULONG_MAX);
         if tmp and tmp.vm_flags & VM_GROWSDOWN:  # C: if (tmp && (tmp->vm_flags & VM_GROWSDOWN))
             if vm_start_gap(tmp) < gap + length - 1:  # C: if (vm_start_gap(tmp) < gap + length - 1)
@@ -1071,11 +1086,12 @@ def unmapped_area_topdown(info: VmUnmappedAreaInfo) -> int:
 
     high_limit = info.high_limit  # C: high_limit = info->high_limit;
     while True:  # C: retry:
-        if mas_empty_area_rev(mas, info.low_limit, high_limit - 1, length):  # C: if (mas_empty_area_rev(&mas,
+        if mas_empty_area_rev(  # C: if (mas_empty_area_rev(&mas, info->low_limit, high_limit - 1,
+                mas, info.low_limit, high_limit - 1, length):
             return -ENOMEM  # C: return -ENOMEM;
 
         gap = mas.last + 1 - info.length  # C: gap = mas.last + 1 - info->length;
-        gap -= (gap - info.align_offset) & info.align_mask  # C: gap -=
+        gap -= (gap - info.align_offset) & info.align_mask  # C: gap -= (gap - info->align_offset) &
         gap_end = mas.last  # C: gap_end = mas.last;
         tmp = mas_next(mas, ULONG_MAX)  # C: tmp = mas_next(&mas, ULONG_MAX);
         if tmp and tmp.vm_flags & VM_GROWSDOWN:  # C: if (tmp && (tmp->vm_flags & VM_GROWSDOWN))
@@ -1109,7 +1125,7 @@ def vm_unmapped_area(info: VmUnmappedAreaInfo) -> int:
 @kernel_function
 def get_unmapped_area(file: File | None, addr: int, len: int, pgoff: int,
                       flags: int) -> int:
-    error = arch_mmap_check(addr, len, flags)  # C: unsigned
+    error = arch_mmap_check(addr, len, flags)  # C: unsigned long error = arch_mmap_check(addr, len,
     if error:  # C: if (error)
         return error  # C: return error;
 
@@ -1126,7 +1142,7 @@ def get_unmapped_area(file: File | None, addr: int, len: int, pgoff: int,
         pgoff = 0  # C: pgoff = 0;
         get_area = shmem_get_unmapped_area  # C: get_area = shmem_get_unmapped_area;
 
-    addr = get_area(file, addr, len, pgoff, flags)  # C: addr =
+    addr = get_area(file, addr, len, pgoff, flags)  # C: addr = get_area(file, addr, len, pgoff,
     if IS_ERR_VALUE(addr):  # C: if (IS_ERR_VALUE(addr))
         return addr  # C: return addr;
 
@@ -1184,7 +1200,8 @@ def do_mas_align_munmap(mas: MaState, vma: VmAreaStruct, mm: MmStruct, start: in
     # Does it split the first one?
     if start > vma.vm_start:  # C: if (start > vma->vm_start)
         # map_count may pass its limit only for a moment, never on return from munmap
-        if end < vma.vm_end and mm.map_count >= kernel.sysctl_max_map_count:  # C: if (end
+        if (end < vma.vm_end  # C: if (end < vma->vm_end && mm->map_count >= sysctl_max_map_count)
+                and mm.map_count >= kernel.sysctl_max_map_count):
             return do_mas_align_munmap_map_count_exceeded(mas, error)  # C: goto map_count_exceeded;
 
         error = __split_vma(mm, vma, start, 0)  # C: error = __split_vma(mm, vma, start, 0);
@@ -1204,14 +1221,17 @@ def do_mas_align_munmap(mas: MaState, vma: VmAreaStruct, mm: MmStruct, start: in
         if next.vm_end > end:  # C: if (next->vm_end > end)
             error = __split_vma(mm, next, end, 1)  # C: error = __split_vma(mm, next, end, 1);
             if error:  # C: if (error)
-                return do_mas_align_munmap_end_split_failed(mas, mt_detach, error)  # C: goto end_split_failed;
+                return do_mas_align_munmap_end_split_failed(
+                    mas, mt_detach, error)  # C: goto end_split_failed;
 
             mas_set(mas, end)  # C: mas_set(mas, end);
             split = mas_prev(mas, 0)  # C: split = mas_prev(mas, 0);
-            mas_set_range(mas_detach, split.vm_start, split.vm_end - 1)  # C: mas_set_range(&mas_detach,
-            error = mas_store_gfp(mas_detach, split)  # C: error =
+            mas_set_range(  # C: mas_set_range(&mas_detach, split->vm_start, split->vm_end - 1);
+                mas_detach, split.vm_start, split.vm_end - 1)
+            error = mas_store_gfp(mas_detach, split)  # C: error = mas_store_gfp(&mas_detach, split,
             if error:  # C: if (error)
-                return do_mas_align_munmap_end_split_failed(mas, mt_detach, error)  # C: goto munmap_gather_failed;
+                return do_mas_align_munmap_end_split_failed(
+                    mas, mt_detach, error)  # C: goto munmap_gather_failed;
             if split.vm_flags & VM_LOCKED:  # C: if (split->vm_flags & VM_LOCKED)
                 locked_vm += vma_pages(split)  # C: locked_vm += vma_pages(split);
 
@@ -1220,9 +1240,10 @@ def do_mas_align_munmap(mas: MaState, vma: VmAreaStruct, mm: MmStruct, start: in
                 vma = split  # C: vma = split;
             break
         mas_set_range(mas_detach, next.vm_start, next.vm_end - 1)  # C: mas_set_range(&mas_detach,
-        error = mas_store_gfp(mas_detach, next)  # C: error =
+        error = mas_store_gfp(mas_detach, next)  # C: error = mas_store_gfp(&mas_detach, next,
         if error:  # C: if (error)
-            return do_mas_align_munmap_end_split_failed(mas, mt_detach, error)  # C: goto munmap_gather_failed;
+            return do_mas_align_munmap_end_split_failed(
+                mas, mt_detach, error)  # C: goto munmap_gather_failed;
         if next.vm_flags & VM_LOCKED:  # C: if (next->vm_flags & VM_LOCKED)
             locked_vm += vma_pages(next)  # C: locked_vm += vma_pages(next);
 
@@ -1232,10 +1253,11 @@ def do_mas_align_munmap(mas: MaState, vma: VmAreaStruct, mm: MmStruct, start: in
         next = mas_next(mas, ULONG_MAX)  # C: next = mas_next(mas, ULONG_MAX);
 
     if uf is not None:  # C: if (unlikely(uf))
-        error = userfaultfd_unmap_prep(mm, start, end, uf)  # C: error =
+        error = userfaultfd_unmap_prep(mm, start, end, uf)  # C: error = userfaultfd_unmap_prep(mm,
 
         if error:  # C: if (error)
-            return do_mas_align_munmap_end_split_failed(mas, mt_detach, error)  # C: goto userfaultfd_error;
+            return do_mas_align_munmap_end_split_failed(
+                mas, mt_detach, error)  # C: goto userfaultfd_error;
 
     # Point of no return
     mas_set_range(mas, start, end - 1)  # C: mas_set_range(mas, start, end - 1);
@@ -1252,7 +1274,7 @@ def do_mas_align_munmap(mas: MaState, vma: VmAreaStruct, mm: MmStruct, start: in
         else:
             not_modelled("locking: one thread, no contention")  # C: mmap_write_downgrade(mm);
 
-    unmap_region(mm, mt_detach, vma, prev, next, start, end)  # C: unmap_region(mm,
+    unmap_region(mm, mt_detach, vma, prev, next, start, end)  # C: unmap_region(mm, &mt_detach, vma,
     # Statistics and freeing VMAs
     mas_set(mas_detach, start)  # C: mas_set(&mas_detach, start);
     remove_mt(mm, mas_detach)  # C: remove_mt(mm, &mas_detach);
@@ -1281,7 +1303,8 @@ def do_mas_align_munmap_map_count_exceeded(mas: MaState, error: int) -> int:
 @kernel_function
 def do_mas_munmap(mas: MaState, mm: MmStruct, start: int, len: int, uf,
                   downgrade: bool) -> int:
-    if offset_in_page(start) or start > TASK_SIZE or len > TASK_SIZE - start:  # C: if ((offset_in_page(start))
+    if (offset_in_page(start)  # C: if ((offset_in_page(start)) || start > TASK_SIZE || len >
+            or start > TASK_SIZE or len > TASK_SIZE - start):
         return -EINVAL  # C: return -EINVAL;
 
     end = start + PAGE_ALIGN(len)  # C: end = start + PAGE_ALIGN(len);
@@ -1295,7 +1318,8 @@ def do_mas_munmap(mas: MaState, mm: MmStruct, start: int, len: int, uf,
     if not vma:  # C: if (!vma)
         return 0  # C: return 0;
 
-    return do_mas_align_munmap(mas, vma, mm, start, end, uf, downgrade)  # C: return
+    return do_mas_align_munmap(  # C: return do_mas_align_munmap(mas, vma, mm, start, end, uf,
+        mas, vma, mm, start, end, uf, downgrade)
 
 
 @kernel_function
@@ -1310,15 +1334,16 @@ def __mmap_region(file: File | None, addr: int, len: int, vm_flags: int,
     mas = MaState(mm, addr, end - 1)  # C: MA_STATE(mas, &mm->mm_mt, addr, end - 1);
 
     # Check against address space limit.
-    if not may_expand_vm(mm, vm_flags, len >> PAGE_SHIFT):  # C: if (!may_expand_vm(mm,
+    if not may_expand_vm(mm, vm_flags, len >> PAGE_SHIFT):  # C: if (!may_expand_vm(mm, vm_flags,
         # MAP_FIXED may remove pages of mappings it overlaps: count what it would unmap.
-        nr_pages = count_vma_pages_range(mm, addr, end)  # C: nr_pages
+        nr_pages = count_vma_pages_range(mm, addr, end)  # C: nr_pages = count_vma_pages_range(mm,
 
-        if not may_expand_vm(mm, vm_flags, (len >> PAGE_SHIFT) - nr_pages):  # C: if (!may_expand_vm(mm,
+        if not may_expand_vm(  # C: if (!may_expand_vm(mm, vm_flags, (len >> PAGE_SHIFT) -
+                mm, vm_flags, (len >> PAGE_SHIFT) - nr_pages):
             return -ENOMEM  # C: return -ENOMEM;
 
     # Unmap any existing mapping in the area
-    if do_mas_munmap(mas, mm, addr, len, uf, False):  # C: if (do_mas_munmap(&mas,
+    if do_mas_munmap(mas, mm, addr, len, uf, False):  # C: if (do_mas_munmap(&mas, mm, addr, len,
         return -ENOMEM  # C: return -ENOMEM;
 
     # Private writable mapping: check memory availability
@@ -1331,17 +1356,18 @@ def __mmap_region(file: File | None, addr: int, len: int, vm_flags: int,
     next = mas_next(mas, ULONG_MAX)  # C: next = mas_next(&mas, ULONG_MAX);
     prev = mas_prev(mas, 0)  # C: prev = mas_prev(&mas, 0);
     if vm_flags & VM_SPECIAL:  # C: if (vm_flags & VM_SPECIAL)
-        return __mmap_region_cannot_expand(file, addr, len, vm_flags, pgoff, mm, mas, prev,  # C: goto cannot_expand;
-                                           next, charged)
+        return __mmap_region_cannot_expand(
+            file, addr, len, vm_flags, pgoff, mm, end, mas, prev, next,
+            charged)  # C: goto cannot_expand;
 
     # Attempt to expand an old mapping: check next, then prev
-    if (next and next.vm_start == end and not vma_policy(next)  # C: if (next
+    if (next and next.vm_start == end and not vma_policy(next)  # C: if (next && next->vm_start ==
             and can_vma_merge_before(next, vm_flags, None, file, pgoff + pglen)):
         merge_end = next.vm_end  # C: merge_end = next->vm_end;
         vma = next  # C: vma = next;
         vm_pgoff = next.vm_pgoff - pglen  # C: vm_pgoff = next->vm_pgoff - pglen;
 
-    if (prev and prev.vm_end == addr and not vma_policy(prev)  # C: if (prev
+    if (prev and prev.vm_end == addr and not vma_policy(prev)  # C: if (prev && prev->vm_end == addr
             and (can_vma_merge_after(prev, vm_flags, vma.anon_vma, file, pgoff) if vma
                  else can_vma_merge_after(prev, vm_flags, None, file, pgoff))):
         merge_start = prev.vm_start  # C: merge_start = prev->vm_start;
@@ -1349,23 +1375,23 @@ def __mmap_region(file: File | None, addr: int, len: int, vm_flags: int,
         vm_pgoff = prev.vm_pgoff  # C: vm_pgoff = prev->vm_pgoff;
 
     # Actually expand, if possible
-    if vma and not vma_expand(mas, vma, merge_start, merge_end, vm_pgoff, next):  # C: if (vma &&
+    if vma and not vma_expand(  # C: if (vma && !vma_expand(&mas, vma, merge_start, merge_end,
+            mas, vma, merge_start, merge_end, vm_pgoff, next):
         not_modelled("khugepaged: collapsing into transparent huge pages "
                      "in the background is not modelled")  # C: khugepaged_enter_vma(vma, vm_flags);
         return __mmap_region_expanded(mm, vma, vm_flags, len, file, addr)  # C: goto expanded;
 
     mas.index = addr  # C: mas.index = addr;
     mas.last = end - 1  # C: mas.last = end - 1;
-    return __mmap_region_cannot_expand(file, addr, len, vm_flags, pgoff, mm, mas, prev, next,
-                                       charged)
+    return __mmap_region_cannot_expand(file, addr, len, vm_flags, pgoff, mm, end, mas, prev,
+                                       next, charged)
 
 
 @goto_label("__mmap_region", "cannot_expand")
-def __mmap_region_cannot_expand(file: File | None, addr: int, len: int,
-                                vm_flags: int, pgoff: int, mm: MmStruct, mas: MaState,
+def __mmap_region_cannot_expand(file: File | None, addr: int, len: int, vm_flags: int,
+                                pgoff: int, mm: MmStruct, end: int, mas: MaState,
                                 prev: VmAreaStruct | None, next: VmAreaStruct | None,
                                 charged: int) -> int:
-    end = addr + len
     # The address is checked and the range unmapped: make the VMA, let its mapper see it.
     vma = vm_area_alloc(mm)  # C: cannot_expand: ... vma = vm_area_alloc(mm);
     not_modelled("kernel memory never runs out in the lab")  # C: if (!vma) ... goto unacct_error;
@@ -1373,7 +1399,7 @@ def __mmap_region_cannot_expand(file: File | None, addr: int, len: int,
     vma.vm_start = addr  # C: vma->vm_start = addr;
     vma.vm_end = end  # C: vma->vm_end = end;
     vma.vm_flags = vm_flags  # C: vma->vm_flags = vm_flags;
-    vma.vm_page_prot = vm_get_page_prot(vm_flags)  # C: vma->vm_page_prot
+    vma.vm_page_prot = vm_get_page_prot(vm_flags)  # C: vma->vm_page_prot = vm_get_page_prot(
     vma.vm_pgoff = pgoff  # C: vma->vm_pgoff = pgoff;
 
     if mas_preallocate(mas, vma):  # C: if (mas_preallocate(&mas, vma, GFP_KERNEL))
@@ -1384,19 +1410,20 @@ def __mmap_region_cannot_expand(file: File | None, addr: int, len: int,
         vma.vm_file = get_file(file)  # C: vma->vm_file = get_file(file);
         error = mmap_file(file, vma)  # C: error = mmap_file(file, vma);
         if error:  # C: if (error)
-            return __mmap_region_unmap_and_free_file_vma(mm, mas, vma, prev, next,  # C: goto unmap_and_free_file_vma;
-                                                         charged, error)
+            return __mmap_region_unmap_and_free_file_vma(
+                mm, mas, vma, prev, next, charged, error)  # C: goto unmap_and_free_file_vma;
 
-        not_modelled("a warning: drivers cannot move the VMA")  # C: WARN_ON_ONCE(addr
+        not_modelled("a warning: drivers cannot move the VMA")  # C: WARN_ON_ONCE(addr !=
         not_modelled("a warning: drivers may not add write permission the "
-                     "file's mode denies")  # C: VM_WARN_ON_ONCE(vm_flags != vma->vm_flags &&
+                     "file's mode denies")  # C: VM_WARN_ON_ONCE(vm_flags != vma->vm_flags && !(
         not_modelled("restarts the tree walk; the lab's lookups start afresh "
                      "anyway")  # C: mas_reset(&mas);
 
         # If ->mmap() changed vm_flags, merging may succeed where it failed before.
         if vm_flags != vma.vm_flags and prev:  # C: if (unlikely(vm_flags != vma->vm_flags && prev))
-            merge = vma_merge(mm, prev, vma.vm_start, vma.vm_end, vma.vm_flags,  # C: merge =
-                              None, vma.vm_file, vma.vm_pgoff)
+            merge = vma_merge(  # C: merge = vma_merge(mm, prev, vma->vm_start, vma->vm_end,
+                mm, prev, vma.vm_start, vma.vm_end, vma.vm_flags, None, vma.vm_file,
+                vma.vm_pgoff)
             if merge:  # C: if (merge)
                 not_modelled("drops the file reference; the lab counts "
                              "none")  # C: fput(vma->vm_file);
@@ -1406,7 +1433,8 @@ def __mmap_region_cannot_expand(file: File | None, addr: int, len: int,
                 vm_flags = vma.vm_flags  # C: vm_flags = vma->vm_flags;
                 not_modelled("frees preallocated maple nodes; the lab "
                              "preallocates none")  # C: mas_destroy(&mas);
-                return __mmap_region_file_expanded(mm, vma, vm_flags, len, addr)  # C: goto file_expanded;
+                return __mmap_region_file_expanded(
+                    mm, vma, vm_flags, len, addr)  # C: goto file_expanded;
 
         vm_flags = vma.vm_flags  # C: vm_flags = vma->vm_flags;
     elif vm_flags & VM_SHARED:  # C: if (vm_flags & VM_SHARED)
@@ -1416,18 +1444,19 @@ def __mmap_region_cannot_expand(file: File | None, addr: int, len: int,
     else:
         vma_set_anonymous(vma)  # C: vma_set_anonymous(vma);
 
-    not_modelled("locking: one thread, no contention")  # C: if (vma->vm_file) ... i_mmap_lock_write(vma->vm_file->f_mapping);
+    not_modelled(  # C: if (vma->vm_file) ... i_mmap_lock_write(vma->vm_file->f_mapping);
+        "locking: one thread, no contention")
 
     vma_mas_store(vma, mas)  # C: vma_mas_store(vma, &mas);
     mm.map_count += 1  # C: mm->map_count++;
     if vma.vm_file:  # C: if (vma->vm_file)
         if vma_is_shared_maywrite(vma):  # C: if (vma_is_shared_maywrite(vma))
-            mapping_allow_writable(vma.vm_file.f_mapping)  # C: mapping_allow_writable(vma->vm_file->f_mapping);
+            mapping_allow_writable(vma.vm_file.f_mapping)  # C: mapping_allow_writable(
 
-        not_modelled("cache flushing: x86 needs none")  # C: flush_dcache_mmap_lock(vma->vm_file->f_mapping);
-        vma_interval_tree_insert(vma, vma.vm_file.f_mapping.i_mmap)  # C: vma_interval_tree_insert(vma,
-        not_modelled("cache flushing: x86 needs none")  # C: flush_dcache_mmap_unlock(vma->vm_file->f_mapping);
-        not_modelled("locking: one thread, no contention")  # C: i_mmap_unlock_write(vma->vm_file->f_mapping);
+        not_modelled("cache flushing: x86 needs none")  # C: flush_dcache_mmap_lock(
+        vma_interval_tree_insert(vma, vma.vm_file.f_mapping.i_mmap)  # C: vma_interval_tree_insert(
+        not_modelled("cache flushing: x86 needs none")  # C: flush_dcache_mmap_unlock(
+        not_modelled("locking: one thread, no contention")  # C: i_mmap_unlock_write(
 
     not_modelled("khugepaged: collapsing into transparent huge pages in "
                  "the background is not modelled")  # C: khugepaged_enter_vma(vma, vma->vm_flags);
@@ -1439,18 +1468,17 @@ def __mmap_region_cannot_expand(file: File | None, addr: int, len: int,
 def __mmap_region_file_expanded(mm: MmStruct, vma: VmAreaStruct, vm_flags: int,
                                 len: int, addr: int) -> int:
     file = vma.vm_file  # C: file_expanded: ... file = vma->vm_file;
-    return __mmap_region_expanded(mm, vma, vm_flags, len, file, addr)
+    return __mmap_region_expanded(mm, vma, vm_flags, len, file, addr)  # C: expanded:
 
 
 @goto_label("__mmap_region", "expanded")
 def __mmap_region_expanded(mm: MmStruct, vma: VmAreaStruct, vm_flags: int,
                            len: int, file: File | None, addr: int) -> int:
-    not_modelled("perf events: profiling, no effect on "
-                 "memory")  # C: expanded: ... perf_event_mmap(vma);
+    not_modelled("perf events: profiling, no effect on memory")  # C: perf_event_mmap(vma);
 
-    vm_stat_account(mm, vm_flags, len >> PAGE_SHIFT)  # C: vm_stat_account(mm,
+    vm_stat_account(mm, vm_flags, len >> PAGE_SHIFT)  # C: vm_stat_account(mm, vm_flags, len >>
     if vm_flags & VM_LOCKED:  # C: if (vm_flags & VM_LOCKED)
-        if (vm_flags & VM_SPECIAL or vma_is_dax(vma)  # C: if ((vm_flags
+        if (vm_flags & VM_SPECIAL or vma_is_dax(vma)  # C: if ((vm_flags & VM_SPECIAL) ||
                 or is_vm_hugetlb_page(vma) or vma is get_gate_vma(current.mm)):
             vma.vm_flags &= VM_LOCKED_CLEAR_MASK  # C: vma->vm_flags &= VM_LOCKED_CLEAR_MASK;
         else:
@@ -1514,13 +1542,13 @@ def mmap_region(file: File | None, addr: int, len: int, vm_flags: int,
 
     # Map writable and ensure this isn't a sealed memfd.
     if file and is_shared_maywrite(vm_flags):  # C: if (file && is_shared_maywrite(vm_flags))
-        error = mapping_map_writable(file.f_mapping)  # C: int error
+        error = mapping_map_writable(file.f_mapping)  # C: int error = mapping_map_writable(
 
         if error:  # C: if (error)
             return error  # C: return error;
         writable_file_mapping = True  # C: writable_file_mapping = true;
 
-    ret = __mmap_region(file, addr, len, vm_flags, pgoff, uf)  # C: ret = __mmap_region(file,
+    ret = __mmap_region(file, addr, len, vm_flags, pgoff, uf)  # C: ret = __mmap_region(file, addr,
 
     # Clear our write mapping regardless of error.
     if writable_file_mapping:  # C: if (writable_file_mapping)
@@ -1533,18 +1561,18 @@ def mmap_region(file: File | None, addr: int, len: int, vm_flags: int,
 
 @kernel_function
 def may_expand_vm(mm: MmStruct, flags: int, npages: int) -> bool:
-    if mm.total_vm + npages > rlimit(RLIMIT_AS) >> PAGE_SHIFT:  # C: if (mm->total_vm
+    if mm.total_vm + npages > rlimit(RLIMIT_AS) >> PAGE_SHIFT:  # C: if (mm->total_vm + npages >
         return False  # C: return false;
 
-    if (is_data_mapping(flags)  # C: if (is_data_mapping(flags) &&
+    if (is_data_mapping(flags)  # C: if (is_data_mapping(flags) && mm->data_vm + npages > rlimit(
             and mm.data_vm + npages > rlimit(RLIMIT_DATA) >> PAGE_SHIFT):
         # Workaround for Valgrind
-        if (rlimit(RLIMIT_DATA) == 0  # C: if (rlimit(RLIMIT_DATA) == 0 &&
+        if (rlimit(RLIMIT_DATA) == 0  # C: if (rlimit(RLIMIT_DATA) == 0 && mm->data_vm + npages <=
                 and mm.data_vm + npages <= rlimit_max(RLIMIT_DATA) >> PAGE_SHIFT):
             return True  # C: return true;
 
         not_modelled("a kernel log message (VmData exceeds the data "
-                     "ulimit)")  # C: pr_warn_once(
+                     "ulimit)")  # C: pr_warn_once("%s (%d): VmData %lu exceed data ulimit %lu.
 
         if not ignore_rlimit_data:  # C: if (!ignore_rlimit_data)
             return False  # C: return false;
@@ -1568,6 +1596,8 @@ def vm_stat_account(mm: MmStruct, flags: int, npages: int) -> None:
 def __split_vma(mm: MmStruct, vma: VmAreaStruct, addr: int, new_below: int) -> int:
     """mm/mmap.c: split vma at addr; the new VMA takes the part below (new_below) or above."""
     may_split = getattr(vma.vm_ops, "may_split", None) if vma.vm_ops else None
+    if may_split is None and is_vm_hugetlb_page(vma):
+        may_split = hugetlb_vm_op_split  # hugetlb_vm_ops' hook (VmOperations has no slot)
     if may_split:
         err = may_split(vma, addr)
         if err:
@@ -1595,6 +1625,13 @@ def __split_vma(mm: MmStruct, vma: VmAreaStruct, addr: int, new_below: int) -> i
             mapping_allow_writable(new.vm_file.f_mapping)
         vma_interval_tree_insert(new, new.vm_file.f_mapping.i_mmap)
     mm.map_count += 1
+    return 0
+
+
+def hugetlb_vm_op_split(vma: VmAreaStruct, addr: int) -> int:
+    """mm/hugetlb.c: a hugetlb VMA splits only on a huge page boundary."""
+    if addr & ~huge_page_mask(hstate_vma(vma)):
+        return -EINVAL
     return 0
 
 

@@ -79,7 +79,7 @@ def SHMEM_SB(sb: SuperBlock) -> _ShmemSbInfo:  # noqa: N802
 
 def shmem_flags(inode: Inode) -> int:
     """SHMEM_I(inode)->flags: VM_NORESERVE when pages are charged one by one."""
-    return inode.__dict__.get("shmem_flags", 0)
+    return inode.shmem_flags
 
 
 def seal_check_write(seals: int, vma) -> int:
@@ -114,7 +114,7 @@ def shmem_unacct_size(flags: int, size: int) -> None:
 def shmem_get_inode(sb: SuperBlock, dir_, mode: int, dev: int, flags: int) -> Inode:
     inode = Inode(kernel.next_ino, sb, f_op=shmem_file_operations)
     kernel.next_ino += 1
-    inode.__dict__["shmem_flags"] = flags & VM_NORESERVE
+    inode.shmem_flags = flags & VM_NORESERVE
     return inode
 
 

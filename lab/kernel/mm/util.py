@@ -31,16 +31,18 @@ def percpu_counter_read_positive(counter: int) -> int:
 
 @kernel_function
 def vm_mmap_pgoff(file, addr: int, len: int, prot: int, flag: int, pgoff: int) -> int:
-    not_modelled("only the locking below uses mm, and locking is not "
-                 "modelled")  # C: struct mm_struct *mm = current->mm;
+    not_modelled("mm is used only by the locking and userfaultfd calls "
+                 "below, which are not modelled")  # C: struct mm_struct *mm = current->mm;
     populate = Out(0)
     uf: list = []  # C: LIST_HEAD(uf);
 
     ret = security_mmap_file(file, prot, flag)  # C: ret = security_mmap_file(file, prot, flag);
     if not ret:  # C: if (!ret)
-        not_modelled("locking: one thread, so the mmap lock is never "  # C: if (mmap_write_lock_killable(mm)) ... return
-                     "contended and no signal interrupts the wait")
-        ret = do_mmap(file, addr, len, prot, flag, pgoff, populate, uf)  # C: ret = do_mmap(file,
+        not_modelled(  # C: if (mmap_write_lock_killable(mm)) ... return -EINTR;
+            "locking: one thread, so the lock is never contended and no fatal signal "
+            "interrupts the wait")
+        ret = do_mmap(  # C: ret = do_mmap(file, addr, len, prot, flag, pgoff, &populate, &uf);
+            file, addr, len, prot, flag, pgoff, populate, uf)
         not_modelled("locking: one thread, no contention")  # C: mmap_write_unlock(mm);
         not_modelled("no VMA in the lab is registered with "
                      "userfaultfd")  # C: userfaultfd_unmap_complete(mm, &uf);
@@ -58,9 +60,10 @@ def mm_populate(addr: int, len: int) -> None:
 @kernel_function
 def vm_commit_limit() -> int:
     if kernel.sysctl_overcommit_kbytes:  # C: if (sysctl_overcommit_kbytes)
-        allowed = kernel.sysctl_overcommit_kbytes >> (PAGE_SHIFT - 10)  # C: allowed
+        allowed = (kernel.sysctl_overcommit_kbytes  # C: allowed = sysctl_overcommit_kbytes >> (
+                   >> (PAGE_SHIFT - 10))
     else:
-        allowed = ((totalram_pages() - hugetlb_total_pages())  # C: allowed
+        allowed = ((totalram_pages() - hugetlb_total_pages())  # C: allowed = ((totalram_pages() -
                    * kernel.sysctl_overcommit_ratio // 100)
     allowed += kernel.total_swap_pages  # C: allowed += total_swap_pages;
 
@@ -72,26 +75,29 @@ def __vm_enough_memory(mm: MmStruct | None, pages: int, cap_sys_admin: int) -> i
     vm_acct_memory(pages)  # C: vm_acct_memory(pages);
 
     # Sometimes we want to use more memory than we have
-    if kernel.sysctl_overcommit_memory == OVERCOMMIT_ALWAYS:  # C: if (sysctl_overcommit_memory
+    if kernel.sysctl_overcommit_memory == OVERCOMMIT_ALWAYS:  # C: if (sysctl_overcommit_memory ==
         return 0  # C: return 0;
 
-    if kernel.sysctl_overcommit_memory == OVERCOMMIT_GUESS:  # C: if (sysctl_overcommit_memory
-        if pages > totalram_pages() + kernel.total_swap_pages:  # C: if (pages
+    if kernel.sysctl_overcommit_memory == OVERCOMMIT_GUESS:  # C: if (sysctl_overcommit_memory ==
+        if pages > totalram_pages() + kernel.total_swap_pages:  # C: if (pages > totalram_pages() +
             return __vm_enough_memory_error(pages)  # C: goto error;
         return 0  # C: return 0;
 
     allowed = vm_commit_limit()  # C: allowed = vm_commit_limit();
     # Reserve some for root
     if not cap_sys_admin:  # C: if (!cap_sys_admin)
-        allowed -= kernel.sysctl_admin_reserve_kbytes >> (PAGE_SHIFT - 10)  # C: allowed
+        allowed -= (kernel.sysctl_admin_reserve_kbytes  # C: allowed -= sysctl_admin_reserve_kbytes
+                    >> (PAGE_SHIFT - 10))
 
     # Don't let a single process grow so big a user can't recover
     if mm:  # C: if (mm)
-        reserve = kernel.sysctl_user_reserve_kbytes >> (PAGE_SHIFT - 10)  # C: long reserve
+        reserve = (kernel.sysctl_user_reserve_kbytes  # C: long reserve = sysctl_user_reserve_kbytes
+                   >> (PAGE_SHIFT - 10))
 
-        allowed -= min(mm.total_vm // 32, reserve)  # C: allowed
+        allowed -= min(mm.total_vm // 32, reserve)  # C: allowed -= min_t(long, mm->total_vm / 32,
 
-    if percpu_counter_read_positive(kernel.vm_committed_as) < allowed:  # C: if (percpu_counter_read_positive(&vm_committed_as)
+    if (percpu_counter_read_positive(  # C: if (percpu_counter_read_positive(&vm_committed_as) <
+            kernel.vm_committed_as) < allowed):
         return 0  # C: return 0;
     return __vm_enough_memory_error(pages)
 
@@ -99,7 +105,7 @@ def __vm_enough_memory(mm: MmStruct | None, pages: int, cap_sys_admin: int) -> i
 @goto_label("__vm_enough_memory", "error")
 def __vm_enough_memory_error(pages: int) -> int:
     not_modelled("a kernel log message (not enough memory for the "
-                 "allocation)")  # C: error: ... pr_warn_ratelimited(
+                 "allocation)")  # C: error: ... pr_warn_ratelimited("%s: pid: %d, comm: %s, no
     vm_unacct_memory(pages)  # C: vm_unacct_memory(pages);
 
     return -ENOMEM  # C: return -ENOMEM;

@@ -27,10 +27,13 @@ def get_unmapped_area_zero(file, addr: int, len: int, pgoff: int, flags: int) ->
     if flags & MAP_SHARED:  # C: if (flags & MAP_SHARED)
         # Pass NULL for the file, as mmap.c's get_unmapped_area() does, so as not to confuse
         # shmem with the handle on /dev/zero.
-        return shmem_get_unmapped_area(None, addr, len, pgoff, flags)  # C: return
+        return shmem_get_unmapped_area(  # C: return shmem_get_unmapped_area(NULL, addr, len, pgoff,
+            None, addr, len, pgoff, flags)
 
     # Otherwise flags & MAP_PRIVATE: with no shmem object beneath it
-    return current.mm.get_unmapped_area(file, addr, len, pgoff, flags)  # C: return ... return -ENOSYS;
+    # (the range takes in the -ENOSYS of the #else branch, which the C index lists)
+    return current.mm.get_unmapped_area(  # C: return current->mm->get_unmapped_area( ... -ENOSYS;
+        file, addr, len, pgoff, flags)
 
 
 #: /dev/zero: mappable; /dev/null: no ->mmap, so do_mmap() says ENODEV.

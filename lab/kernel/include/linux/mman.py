@@ -51,7 +51,7 @@ def arch_calc_vm_flag_bits(file, flags: int) -> int:
 
 @kernel_function
 def calc_vm_prot_bits(prot: int, pkey: int) -> int:
-    return (_calc_vm_trans(prot, PROT_READ, VM_READ)  # C: return _calc_vm_trans(prot, PROT_READ
+    return (_calc_vm_trans(prot, PROT_READ, VM_READ)  # C: return _calc_vm_trans(prot, PROT_READ,
             | _calc_vm_trans(prot, PROT_WRITE, VM_WRITE)
             | _calc_vm_trans(prot, PROT_EXEC, VM_EXEC)
             | arch_calc_vm_prot_bits(prot, pkey))
@@ -59,7 +59,7 @@ def calc_vm_prot_bits(prot: int, pkey: int) -> int:
 
 @kernel_function
 def calc_vm_flag_bits(file, flags: int) -> int:
-    return (_calc_vm_trans(flags, MAP_GROWSDOWN, VM_GROWSDOWN)  # C: return _calc_vm_trans(
+    return (_calc_vm_trans(flags, MAP_GROWSDOWN, VM_GROWSDOWN)  # C: return _calc_vm_trans(flags,
             | _calc_vm_trans(flags, MAP_LOCKED, VM_LOCKED)
             | _calc_vm_trans(flags, MAP_SYNC, VM_SYNC)
             | arch_calc_vm_flag_bits(file, flags))
@@ -68,7 +68,7 @@ def calc_vm_flag_bits(file, flags: int) -> int:
 @kernel_function
 def vm_acct_memory(pages: int) -> None:
     # One counter, not one per CPU: the sum the kernel's percpu_counter would give.
-    kernel.vm_committed_as += pages  # C: percpu_counter_add_batch(&vm_committed_as
+    kernel.vm_committed_as += pages  # C: percpu_counter_add_batch(&vm_committed_as, pages,
 
 
 @kernel_function

@@ -83,7 +83,7 @@ def mmap_address_hint_valid(addr: int, len: int) -> bool:
 @kernel_function
 def get_align_mask() -> int:
     # handle 32- and 64-bit case with a single conditional
-    if va_align.flags < 0 or not va_align.flags & (2 - mmap_is_ia32()):  # C: if (va_align.flags
+    if va_align.flags < 0 or not va_align.flags & (2 - mmap_is_ia32()):  # C: if (va_align.flags < 0
         return 0  # C: return 0;
 
     if not randomizing():  # C: if (!(current->flags & PF_RANDOMIZE))
@@ -102,24 +102,25 @@ def sys_mmap(addr: int, len: int, prot: int, flags: int, fd: int, off: int) -> i
     if off & ~PAGE_MASK:  # C: if (off & ~PAGE_MASK)
         return -EINVAL  # C: return -EINVAL;
 
-    return ksys_mmap_pgoff(addr, len, prot, flags, fd, off >> PAGE_SHIFT)  # C: return
+    return ksys_mmap_pgoff(  # C: return ksys_mmap_pgoff(addr, len, prot, flags, fd, off >>
+        addr, len, prot, flags, fd, off >> PAGE_SHIFT)
 
 
 @kernel_function
 def find_start_end(addr: int, flags: int, begin: Out, end: Out) -> None:
-    if not in_32bit_syscall() and flags & MAP_32BIT:  # C: if (!in_32bit_syscall()
+    if not in_32bit_syscall() and flags & MAP_32BIT:  # C: if (!in_32bit_syscall() && (flags &
         # Code for the small model must sit in the first 31 bits: a 1 GiB playground.
         begin.value = 0x40000000  # C: *begin = 0x40000000;
         end.value = 0x80000000  # C: *end = 0x80000000;
-        not_modelled("address randomisation: the lab's process runs "  # C: if (current->flags ... *begin
-                     "without it (setarch -R)")
+        not_modelled(  # C: if (current->flags & PF_RANDOMIZE) ... *begin = randomize_page(*begin,
+            "address randomisation: the lab's process runs without it (setarch -R)")
         return  # C: return;
 
     begin.value = get_mmap_base(1)  # C: *begin = get_mmap_base(1);
     if in_32bit_syscall():  # C: if (in_32bit_syscall())
         not_modelled("the lab makes 64-bit system calls only")  # C: *end = task_size_32bit();
     else:
-        end.value = task_size_64bit(addr > DEFAULT_MAP_WINDOW)  # C: *end =
+        end.value = task_size_64bit(addr > DEFAULT_MAP_WINDOW)  # C: *end = task_size_64bit(addr >
 
 
 @kernel_function
@@ -139,7 +140,7 @@ def arch_get_unmapped_area(filp, addr: int, len: int, pgoff: int, flags: int) ->
     if addr:  # C: if (addr)
         addr = PAGE_ALIGN(addr)  # C: addr = PAGE_ALIGN(addr);
         vma = find_vma(mm, addr)  # C: vma = find_vma(mm, addr);
-        if end.value - len >= addr and (not vma or  # C: if (end - len >= addr &&
+        if end.value - len >= addr and (not vma or  # C: if (end - len >= addr && (!vma || addr +
                                         addr + len <= vm_start_gap(vma)):
             return addr  # C: return addr;
 
@@ -171,7 +172,7 @@ def arch_get_unmapped_area_topdown(filp, addr0: int, len: int, pgoff: int,
         return addr  # C: return addr;
 
     # for MAP_32BIT mappings we force the legacy mmap base
-    if not in_32bit_syscall() and flags & MAP_32BIT:  # C: if (!in_32bit_syscall()
+    if not in_32bit_syscall() and flags & MAP_32BIT:  # C: if (!in_32bit_syscall() && (flags &
         return arch_get_unmapped_area(filp, addr0, len, pgoff, flags)  # C: goto bottomup;
 
     # requesting a specific address
@@ -181,17 +182,18 @@ def arch_get_unmapped_area_topdown(filp, addr0: int, len: int, pgoff: int,
             pass  # C: goto get_unmapped_area;
         else:
             vma = find_vma(mm, addr)  # C: vma = find_vma(mm, addr);
-            if not vma or addr + len <= vm_start_gap(vma):  # C: if (!vma
+            if not vma or addr + len <= vm_start_gap(vma):  # C: if (!vma || addr + len <=
                 return addr  # C: return addr;
 
-    info.flags = VM_UNMAPPED_AREA_TOPDOWN  # C: get_unmapped_area: ... info.flags
+    info.flags = (  # C: get_unmapped_area: ... info.flags = VM_UNMAPPED_AREA_TOPDOWN;
+        VM_UNMAPPED_AREA_TOPDOWN)
     info.length = len  # C: info.length = len;
     info.low_limit = PAGE_SIZE  # C: info.low_limit = PAGE_SIZE;
     info.high_limit = get_mmap_base(0)  # C: info.high_limit = get_mmap_base(0);
 
     # A hint above DEFAULT_MAP_WINDOW asks for the full address space (none on 4-level).
-    if addr > DEFAULT_MAP_WINDOW and not in_32bit_syscall():  # C: if (addr
-        info.high_limit += TASK_SIZE_MAX - DEFAULT_MAP_WINDOW  # C: info.high_limit
+    if addr > DEFAULT_MAP_WINDOW and not in_32bit_syscall():  # C: if (addr > DEFAULT_MAP_WINDOW &&
+        info.high_limit += TASK_SIZE_MAX - DEFAULT_MAP_WINDOW  # C: info.high_limit += TASK_SIZE_MAX
 
     info.align_mask = 0  # C: info.align_mask = 0;
     info.align_offset = pgoff << PAGE_SHIFT  # C: info.align_offset = pgoff << PAGE_SHIFT;
@@ -206,4 +208,5 @@ def arch_get_unmapped_area_topdown(filp, addr0: int, len: int, pgoff: int,
 
     # A failed mmap() very likely kills the application: fall back to bottom-up placement,
     # which large stack limits and large mappings can need.
-    return arch_get_unmapped_area(filp, addr0, len, pgoff, flags)  # C: bottomup: ... return
+    return arch_get_unmapped_area(  # C: bottomup: ... return arch_get_unmapped_area(filp, addr0,
+        filp, addr0, len, pgoff, flags)

@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Folding: the lab's one shortcut, doing the later rounds of a long populate in bulk.
+
+Populating a gigabyte is 262,144 rounds of __get_user_pages' loop, each a full page fault.
+After the first `fold_after` rounds have run through the twin (and been recorded, when
+stepping), `populate_rest` does what the remaining rounds would do, in one go: the same
+frames in the same order, the same PTE values, the same counters. It only takes the cases
+whose rounds are all alike (a private anonymous VMA with no pages yet), and only when the
+rounds already run show what a round does; anything else keeps running round by round.
+The learner sees one summary step ("folded 262,140 more rounds ...") in its place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lab.kernel.arch.x86.include.asm.pgtable import _PAGE_PRESENT, PAGE_SHIFT, PAGE_SIZE
+from lab.kernel.include.linux.mm import FOLL_WRITE, VM_HUGETLB, VM_SHARED
+from lab.kernel.machine import kernel
+from lab.kernel.mm_struct import MM_ANONPAGES, MmStruct, VmAreaStruct
+from lab.kernel.pagetable import PTE_PFN_MASK, pte_pfn
+from lab.kernel.physmem import FRAME_ANON, ZERO_PFN
+
+
+@dataclass
+class FoldPolicy:
+    enabled: bool = True
+    fold_after: int = 4  # rounds run one by one before the rest is done in bulk
+
+
+POLICY = FoldPolicy()
+#: Code objects of the bulk functions: a recorder shows a call to one as a single fold step.
+FOLD_CODES: set = set()
+
+
+def _fold_function(fn):
+    FOLD_CODES.add(fn.__code__)
+    return fn
+
+
+def wanted(rounds_done: int) -> bool:
+    return POLICY.enabled and rounds_done >= POLICY.fold_after
+
+
+@_fold_function
+def populate_rest(mm: MmStruct, vma: VmAreaStruct, start: int, nr_pages: int, gup_flags: int,
+                  i: int, pages, vmas) -> tuple[int, int, int]:
+    """Fault in the rest of `vma` from `start` as __get_user_pages' rounds would.
+
+    Returns the loop's (i, start, nr_pages) after the folded rounds; unchanged when the
+    case is not one whose rounds are known to be alike.
+    """
+    unchanged = (i, start, nr_pages)
+    if pages is not None or vmas is not None or vma.vm_file is not None or vma.vm_ops is not None:
+        return unchanged
+    if vma.vm_flags & (VM_SHARED | VM_HUGETLB) or not vma.vm_start < start < vma.vm_end:
+        return unchanged
+    pgd = mm.pgd
+    last = pgd.pte(start - PAGE_SIZE)  # what the round before this one made
+    if not last & _PAGE_PRESENT:
+        return unchanged
+    stop = min(start + nr_pages * PAGE_SIZE, vma.vm_end)
+    if next(pgd.leaves(start, stop), None) is not None:
+        return unchanged  # some pages are there already: their rounds differ
+    zero_page = pte_pfn(last) == ZERO_PFN
+    if zero_page == bool(gup_flags & FOLL_WRITE):
+        return unchanged  # a read round maps the zero page, a write round a new frame
+    n = (stop - start) >> PAGE_SHIFT
+    template = last & ~PTE_PFN_MASK
+    if zero_page:  # do_anonymous_page's read fault: the zero page, no counter moves
+        pgd.set_range(start, [template | (ZERO_PFN << PAGE_SHIFT)] * n)
+    else:  # its write fault: a zeroed frame each, MM_ANONPAGES + 1 each
+        physmem = kernel.physmem
+        if physmem.free_list:
+            pfns = [physmem.alloc(FRAME_ANON) for _ in range(n)]
+        else:
+            first = physmem.alloc_bulk(n, FRAME_ANON)
+            pfns = range(first, first + n)
+        pgd.set_range(start, [template | (pfn << PAGE_SHIFT) for pfn in pfns])
+        mm.rss_stat[MM_ANONPAGES] += n
+    return i + n, stop, nr_pages - n

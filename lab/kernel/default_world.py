@@ -128,7 +128,8 @@ def mmap_base(stack_rlimit: int, task_size: int = TASK_SIZE) -> int:
 def default_machine() -> Machine:
     """A fresh default world (see the module's description)."""
     from lab.kernel.arch.x86.kernel.sys_x86_64 import arch_get_unmapped_area_topdown
-    from lab.kernel.mm.filemap import ext4_file_operations
+    from lab.kernel.mm.filemap import ext4_file_operations, generic_file_vm_ops
+    from lab.kernel.mm.mmap import vm_get_page_prot
 
     physmem = PhysMem(total_pages=8 * GiB >> PAGE_SHIFT)
     mm = MmStruct(
@@ -158,9 +159,10 @@ def default_machine() -> Machine:
             vm_flags = flags | VM_MAYREAD | (_MAY if what == "[vdso]" else 0) | VM_DONTEXPAND
         if what != "[stack]":
             vm_flags |= VM_SOFTDIRTY
-        vma = VmAreaStruct(start, end, vm_flags, pgoff)
+        vma = VmAreaStruct(start, end, vm_flags, pgoff, vm_page_prot=vm_get_page_prot(vm_flags))
         if what in files:
             vma.vm_file = files[what]
+            vma.vm_ops = generic_file_vm_ops
             files[what].f_inode.i_mmap.append(vma)
         elif what is not None:
             vma.name = what

@@ -378,7 +378,7 @@ class _FileWalker:
             c = node.child_by_field_name("condition")
             cond = _ConfigEval.evaluate(self.text(c)) if c is not None else None
         alternative = node.child_by_field_name("alternative")
-        self.walk_toplevel(_Holder([ch for ch in node.children if ch is not alternative]),
+        self.walk_toplevel(_Holder([ch for ch in node.children if ch != alternative]),
                            active and cond is not False)  # type: ignore[arg-type]
         if alternative is None:
             return
@@ -513,7 +513,7 @@ class _FileWalker:
                 cond = _ConfigEval.evaluate(self.text(c)) if c is not None else None
             alternative = node.child_by_field_name("alternative")
             for child in node.children:
-                if child is alternative:
+                if child == alternative:
                     continue
                 if child.type not in ("identifier",) and cond is not False:
                     self._statement(child, fn, out)

@@ -80,6 +80,7 @@ class _FrameState:
         "c_line",
         "c_path",
         "cfn",
+        "continues",
         "fold",
         "fold_changes_from",
         "fold_rounds",
@@ -90,10 +91,12 @@ class _FrameState:
         "visits",
     )
 
-    def __init__(self, frame, twin, cfn):
+    def __init__(self, frame, twin, cfn, continues: bool = False):
         self.frame = frame
         self.twin = twin
         self.cfn = cfn
+        # A goto-label helper called from its own C function: the same C frame, carried on.
+        self.continues = continues
         self.c_path = cfn.path
         self.c_line = cfn.body_line
         self.py_line = frame.f_lineno
@@ -152,7 +155,9 @@ class Recorder:
         cfn = self._cfn.get(twin)
         if cfn is None:
             cfn = self._cfn[twin] = self.index.function(twin.c_name)
-        self._stack.append(_FrameState(frame, twin, cfn))
+        continues = (twin.label is not None and bool(self._stack)
+                     and self._stack[-1].cfn is cfn)
+        self._stack.append(_FrameState(frame, twin, cfn, continues))
         return self._on_event
 
     def _on_event(self, frame, event, arg):
@@ -169,6 +174,10 @@ class Recorder:
             if fs.last_step is not None and isinstance(arg, int) and not self._outer_folding():
                 fs.last_step.ret = arg
             self._stack.pop()
+            if fs.continues and self._stack and fs.last_step is not None:
+                parent = self._stack[-1]  # the C function goes on where the label left it
+                parent.last_step = fs.last_step
+                parent.c_line, parent.c_path, parent.py_line = fs.c_line, fs.c_path, fs.py_line
         return self._on_event
 
     def _line(self, fs: _FrameState, link: Link) -> None:
@@ -257,14 +266,21 @@ class Recorder:
         else:
             c_path, c_line, c_end = fs.c_path, fs.c_line, fs.c_line
             py_path, py_line = display_path(fs.frame.f_code.co_filename), fs.frame.f_lineno
-        stack = tuple(Frame(f.cfn.display, f.c_path, f.c_line,
-                            display_path(f.frame.f_code.co_filename), f.py_line)
-                      for f in self._stack)
+        frames: list[Frame] = []
+        for f in self._stack:
+            frame = Frame(f.cfn.display, f.c_path, f.c_line,
+                          display_path(f.frame.f_code.co_filename), f.py_line)
+            if f.continues and frames:
+                frames[-1] = frame
+            else:
+                frames.append(frame)
+        stack = tuple(frames)
         step = Step(
             index=len(trace.steps), kind=kind, link=link, c_path=c_path, c_line=c_line,
             c_end=c_end, function=fs.cfn.display, py_path=py_path, py_line=py_line,
-            depth=len(self._stack), stack=stack, locals=capture_locals(fs.frame),
-            changes=StepChanges(), note=note, entry=fs.last_step is None,
+            depth=len(stack), stack=stack, locals=capture_locals(fs.frame),
+            changes=StepChanges(), note=note,
+            entry=fs.last_step is None and not fs.continues,
         )
         # A line event comes before its statement runs: what changed since the last step
         # is what the last step did; a fold step's changes are its own folded rounds.

@@ -31,8 +31,7 @@ def get_unmapped_area_zero(file, addr: int, len: int, pgoff: int, flags: int) ->
             None, addr, len, pgoff, flags)
 
     # Otherwise flags & MAP_PRIVATE: with no shmem object beneath it
-    # (the range takes in the -ENOSYS of the #else branch, which the C index lists)
-    return current.mm.get_unmapped_area(  # C: return current->mm->get_unmapped_area( ... -ENOSYS;
+    return current.mm.get_unmapped_area(  # C: return current->mm->get_unmapped_area(
         file, addr, len, pgoff, flags)
 
 

@@ -44,7 +44,69 @@ def _parser() -> argparse.ArgumentParser:
 
     world = sub.add_parser("world", help="describe the default world scenarios start in")
     world.set_defaults(func=_cmd_world)
+    _add_lessons_parsers(sub)
     return ap
+
+
+def _add_lessons_parsers(sub) -> None:
+    """`mmaplab lessons [check|show]` and `mmaplab quiz` (lab/lessons/commands.py)."""
+    lang = {"choices": ["en", "zh"], "default": None,
+            "help": "language (default: from LC_ALL, LC_MESSAGES or LANG)"}
+    les = sub.add_parser("lessons", help="list the lessons and your progress; check lessons",
+                         description="List the course's lessons and your progress. "
+                         "`lessons check PATH...` validates lesson files; `lessons show N` "
+                         "prints a lesson with its computed answers.")
+    les.add_argument("--lessons", dest="lesson_dirs", action="append", default=[],
+                     metavar="DIR", help="add an instructor's directory of lessons")
+    les.add_argument("--lang", **lang)
+    les.set_defaults(func=_cmd_lessons, action=None)
+    acts = les.add_subparsers(dest="action", metavar="ACTION")
+    chk = acts.add_parser("check", help="validate lesson files (errors as FILE:LINE:COLUMN)")
+    chk.add_argument("paths", nargs="+", metavar="PATH", help="lesson files or directories")
+    chk.add_argument("--stamp", action="store_true",
+                     help="first write the translation stamps (once both languages agree)")
+    sub_lang = {**lang, "default": argparse.SUPPRESS}  # keep `lessons --lang zh check ...`
+    chk.add_argument("--lang", **sub_lang)
+    shw = acts.add_parser("show", help="print a lesson from start to end, with the answers")
+    shw.add_argument("lesson", metavar="N|FILE", help="a lesson number, id or file")
+    shw.add_argument("--lessons", dest="show_dirs", action="append", default=[],
+                     metavar="DIR", help="add an instructor's directory of lessons")
+    shw.add_argument("--lang", **sub_lang)
+
+    quiz = sub.add_parser("quiz", help="random mmap problems: predict, then check",
+                          description="Random scenarios made by the simulator: predict the "
+                          "result (errno, the new VMA, merge or not, pages present), then "
+                          "see the answer and the C lines that decided it.")
+    quiz.add_argument("--seed", type=int, default=None, metavar="N",
+                      help="the same seed asks the same problems")
+    quiz.add_argument("--count", type=int, default=5, metavar="K", help="problems (default 5)")
+    quiz.add_argument("-c", "--answers", action="store_true", help="print the answers")
+    quiz.add_argument("--lang", **lang)
+    quiz.set_defaults(func=_cmd_quiz)
+
+
+def _cmd_lessons(args: argparse.Namespace) -> int:
+    from lab.lessons import commands
+    from lab.lessons.i18n import default_language
+
+    lang = args.lang or default_language()
+    if args.action == "check":
+        return commands.check(args.paths, lang, args.stamp, sys.stdout, sys.stderr)
+    if args.action == "show":
+        return commands.show(args.lesson, args.lesson_dirs + args.show_dirs, lang,
+                             sys.stdout, sys.stderr)
+    return commands.list_lessons(args.lesson_dirs, lang, sys.stdout, sys.stderr)
+
+
+def _cmd_quiz(args: argparse.Namespace) -> int:
+    from lab.lessons import commands
+    from lab.lessons.i18n import default_language
+
+    if args.count < 1:
+        print("mmaplab quiz: --count must be at least 1", file=sys.stderr)
+        return 2
+    return commands.quiz(args.seed, args.count, args.lang or default_language(), args.answers,
+                         sys.stdin.isatty(), sys.stdin, sys.stdout)
 
 
 def _load_scenario(args: argparse.Namespace):
@@ -163,7 +225,79 @@ def _cmd_source(args: argparse.Namespace) -> int:
     return 0
 
 
+SUBCOMMANDS = ("source", "run", "world", "lessons", "quiz")
+
+
+def _lab_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="mmaplab",
+        usage="mmaplab [FILE | -e STATEMENTS] [--theme THEME]\n"
+              f"       mmaplab {{{','.join(SUBCOMMANDS)}}} ...",
+        description=f"Open the lab: step through Linux {KERNEL_VERSION}'s mmap(2) line by "
+        "line. With no scenario it opens on a built-in one.",
+        epilog="Commands (mmaplab COMMAND --help): source (print a kernel function), run "
+        "(run a scenario and report), world (the default world).")
+    ap.add_argument("--version", action="version",
+                    version=f"mmaplab {__version__} (Linux {KERNEL_VERSION})")
+    what = ap.add_mutually_exclusive_group()
+    what.add_argument("scenario", nargs="?", metavar="FILE", help="a scenario file")
+    what.add_argument("-e", dest="statements", metavar="STATEMENTS",
+                      help="statements separated by ';' or newlines")
+    ap.add_argument("--theme", metavar="THEME",
+                    help="dark, light, or any Textual theme (default: from the terminal)")
+    return ap
+
+
+def _cmd_lab(argv: list[str]) -> int:
+    """`mmaplab`, `mmaplab FILE`, `mmaplab -e 'STATEMENTS'`: the TUI."""
+    args = _lab_parser().parse_args(argv)
+    from lab.scenario import ScenarioError
+    from lab.tui.default_scenario import DEFAULT_SCENARIO, SOURCE_NAME
+
+    if args.statements is not None:
+        from lab.scenario import split_statements
+
+        text, name = split_statements(args.statements), "-e"
+    elif args.scenario is not None:
+        try:
+            with open(args.scenario, "rb") as f:
+                data = f.read()
+        except OSError as err:
+            print(f"mmaplab: cannot read {args.scenario}: {err.strerror}", file=sys.stderr)
+            return 2
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            print(f"mmaplab: {args.scenario} is not UTF-8 text", file=sys.stderr)
+            return 2
+        name = args.scenario
+    else:
+        text, name = DEFAULT_SCENARIO, SOURCE_NAME
+    from lab.tui.app import open_lab
+
+    theme = {"dark": "textual-dark", "light": "textual-light"}.get(args.theme or "",
+                                                                     args.theme)
+    import os
+
+    try:
+        app = open_lab(text, name, theme=theme, exit_after_first_frame=bool(
+            os.environ.get("MMAPLAB_EXIT_AFTER_FIRST_FRAME")))
+    except ScenarioError as err:
+        print(err, file=sys.stderr)
+        return 2
+    app.run()
+    return app.return_code or 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv or argv[0] not in (*SUBCOMMANDS, "--version"):
+        if argv and argv[0] in ("-h", "--help"):
+            _lab_parser().print_help()
+            print()
+            _parser().print_help()
+            return 0
+        return _cmd_lab(argv)
     args = _parser().parse_args(argv)
     if args.command is None:
         _parser().print_help()

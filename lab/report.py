@@ -33,6 +33,10 @@ def _event_json(event: Event, maps: list[dict]) -> dict:
            "signal": event.signal, "maps": maps}
     if event.value is not None:
         out["value"] = event.value
+    if event.signal is not None:  # an extension of section 5: how the signal came about
+        out["si_code"] = event.si_code
+        if event.si_addr is not None:
+            out["si_addr"] = event.si_addr
     return out
 
 
@@ -74,11 +78,15 @@ def result_text(event: Event, func: str) -> str:
         return f"{failed}, errno {event.errno} ({-event.ret})" + (f": {meaning}" if meaning
                                                                   else "")
     if event.signal is not None:
-        return f"killed by {event.signal}"
+        how = f" ({event.si_code}" + (f" at {event.si_addr:#x})" if event.si_addr else ")") \
+            if event.si_code else ""
+        return f"killed by {event.signal}{how}"
     if func == "mmap":
         return f"{event.ret:#x}"
     if event.value is not None:
         return str(event.value)
+    if event.ret is None:
+        return "done"  # a write to memory: no value
     return str(event.ret)
 
 

@@ -28,13 +28,7 @@ from lab.kernel.machine import Machine, capable, running
 from lab.kernel.twin import ULONG_MAX
 from lab.scenario import Call, Load, Scenario, ScenarioError, Statement, Store, evaluate
 
-NOT_YET = {
-    "munmap": "munmap",
-    "mprotect": "mprotect",
-    "ftruncate": "ftruncate",
-    "msync": "msync and writeback",
-    "writeback": "msync and writeback",
-}
+NOT_YET: dict[str, str] = {}  # statements the language has but the model does not run yet
 HUGE_PAGE_SIZE = 2 << 20
 
 
@@ -61,6 +55,8 @@ class Event:
     errno: str | None = None
     signal: str | None = None
     value: int | None = None
+    si_code: str | None = None  # with a signal: SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR, ...
+    si_addr: int | None = None  # with a signal from a fault: the faulting address
 
 
 @dataclass
@@ -80,7 +76,10 @@ class Run:
     def execute(self, stmt: Statement) -> Event:
         event = Event(stmt.line, stmt.text)
         if isinstance(stmt, (Store, Load)):
-            raise _not_yet(stmt, "memory access (p[i])")
+            with running(self.machine):
+                self._access(stmt, event)
+                self._after_statement()
+            return event
         assert isinstance(stmt, Call)
         if stmt.func in NOT_YET:
             raise _not_yet(stmt, NOT_YET[stmt.func])
@@ -89,12 +88,50 @@ class Run:
         kwargs = {k: evaluate(v, self.env()) for k, v in stmt.kwargs}
         with running(self.machine):
             ret = handler(stmt, *args, **kwargs)
+            self._signal(event)
+            self._after_statement()
         event.ret = ret
         if isinstance(ret, int) and ret < 0 and -ret in errno.ERRNO_NAMES:
             event.errno = errno_name(-ret)
         if stmt.target is not None and ret is not None:
             self.variables[stmt.target] = ret
         return event
+
+    # -- memory accesses -----------------------------------------------------------------
+    def _access(self, stmt: Store | Load, event: Event) -> None:
+        """p[i] = v writes one byte, x = p[i] reads one: the CPU's access (lab.kernel.cpu)."""
+        from lab.kernel.cpu import user_access
+
+        pointer, index = self.value(stmt.pointer, stmt), self.value(stmt.index, stmt)
+        for v in (pointer, index):
+            _u64(stmt, v)
+        addr = (pointer + index) & ULONG_MAX  # char *p; p[i] is *(p + i)
+        if isinstance(stmt, Store):
+            done = user_access(addr, True, self.value(stmt.value, stmt) & 0xFF)
+        else:
+            done = user_access(addr, False)
+            if done.signal is None:
+                event.value = done.value
+                self.variables[stmt.target] = done.value
+        self._signal(event)
+
+    def _signal(self, event: Event) -> None:
+        """A fatal signal the kernel forced on the process ends it (and the scenario)."""
+        from lab.kernel.include.uapi.signal import SIGNAL_NAMES, si_code_name
+
+        info = self.machine.task.pending_signal
+        if info is None or event.signal is not None:
+            return
+        event.signal = SIGNAL_NAMES.get(info.si_signo, str(info.si_signo))
+        event.si_code = si_code_name(info.si_signo, info.si_code)
+        event.si_addr = info.si_addr
+        self.ended_by_signal = True
+
+    def _after_statement(self) -> None:
+        if self.machine.writeback_after_each_statement:
+            from lab.kernel.mm.page_writeback import wakeup_flusher_threads
+
+            wakeup_flusher_threads()
 
     # -- the statements ------------------------------------------------------------------
     def _do_mmap(self, stmt: Call, addr, length, prot, flags, fd, offset) -> int:
@@ -152,7 +189,42 @@ class Run:
         return inode
 
     def _do_close(self, stmt: Call, fd: int) -> int:
-        return 0 if self.machine.task.files.pop(fd, None) is not None else -errno.EBADF
+        # The mapping holds its own reference to the file: closing the fd leaves it mapped.
+        from lab.kernel.mm.mmap import fput
+
+        file = self.machine.task.files.pop(fd & 0xFFFFFFFF, None)
+        if file is None:
+            return -errno.EBADF
+        fput(file)
+        return 0
+
+    def _do_munmap(self, stmt: Call, addr, length) -> int:
+        from lab.kernel.mm.mmap import sys_munmap
+
+        return _signed(sys_munmap(_u64(stmt, addr), _u64(stmt, length)))
+
+    def _do_mprotect(self, stmt: Call, addr, length, prot) -> int:
+        from lab.kernel.mm.mprotect import sys_mprotect
+
+        return _signed(sys_mprotect(_u64(stmt, addr), _u64(stmt, length), prot & 0xFFFFFFFF))
+
+    def _do_ftruncate(self, stmt: Call, fd, length) -> int:
+        from lab.kernel.fs.open import sys_ftruncate
+
+        # off_t length: a signed 64-bit value, as the kernel sees the register
+        value = _u64(stmt, length)
+        return _signed(sys_ftruncate(fd & 0xFFFFFFFF, value - (1 << 64) if value >> 63 else value))
+
+    def _do_msync(self, stmt: Call, addr, length, flags) -> int:
+        from lab.kernel.mm.msync import sys_msync
+
+        return _signed(sys_msync(_u64(stmt, addr), _u64(stmt, length), _int(flags)))
+
+    def _do_writeback(self, stmt: Call) -> int:
+        """The kernel's flusher threads run now: every dirty file page goes to the disk."""
+        from lab.kernel.mm.page_writeback import wakeup_flusher_threads
+
+        return wakeup_flusher_threads()
 
     def _do_setrlimit(self, stmt: Call, res: int, value: int) -> int:
         limits = self.machine.task.rlimits
@@ -198,9 +270,20 @@ def _u64(stmt: Statement, value: int) -> int:
     return value & ULONG_MAX
 
 
+def _signed(ret: int) -> int:
+    """A syscall's return as the signed long user space sees: -errno for failures."""
+    ret &= ULONG_MAX
+    return ret - (1 << 64) if ret > ULONG_MAX - 4095 else ret
+
+
+def _int(value: int) -> int:
+    """An `int` argument: the low 32 bits of the register, signed."""
+    value &= 0xFFFFFFFF
+    return value - (1 << 32) if value >> 31 else value
+
+
 def _not_yet(stmt: Statement, what: str) -> ScenarioError:
-    return ScenarioError(f"{what} is not modelled yet: the lab's model stops after mmap "
-                         "returns, for now", stmt.line, stmt.column)
+    return ScenarioError(f"{what} is not modelled yet", stmt.line, stmt.column)
 
 
 def simulate(scenario: Scenario, machine: Machine | None = None):
@@ -224,6 +307,6 @@ def simulate(scenario: Scenario, machine: Machine | None = None):
             raise
         report.events.append((event, maps_rows(run.machine)))
         if event.signal is not None:
-            break
+            break  # the process is dead: nothing after this statement runs
     report.machine = run.machine
     return report

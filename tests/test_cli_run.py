@@ -66,7 +66,11 @@ def test_scenario_error_is_located_and_exits_2(capsys):
     assert err.startswith("-e:1:18: unknown name 'PROT_RAED' (did you mean PROT_READ?)")
 
 
-def test_not_yet_modelled_statement_is_a_clear_error(capsys):
+def test_not_yet_modelled_statement_is_a_clear_error(capsys, monkeypatch):
+    # Every statement of the language runs now; the mechanism stays for the next one.
+    from lab import runner
+
+    monkeypatch.setitem(runner.NOT_YET, "munmap", "munmap")
     assert main(["run", "-e", MAP8K + "; munmap(p, 4096)"]) == 2
     err = capsys.readouterr().err
     assert "-e:2:" in err and "munmap is not modelled yet" in err

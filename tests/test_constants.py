@@ -12,7 +12,7 @@ from types import ModuleType
 
 import pytest
 
-from lab.kernel.arch.x86.include.asm import pgtable
+from lab.kernel.arch.x86.include.asm import pgtable, trap_pf
 from lab.kernel.flagnames import decode_flags
 from lab.kernel.include.linux import mm, mm_types
 from lab.kernel.include.uapi import (
@@ -49,8 +49,12 @@ def c_constants(module: ModuleType) -> dict[str, int]:
 
 def assert_mirrors(module: ModuleType, unit_paths: tuple[str, ...], headers: set[str],
                    allowed: dict[str, str] | None = None,
-                   assume: dict[str, int] | None = None) -> None:
-    """Each constant of `module` is defined in one of `headers` with the same value."""
+                   assume: dict[str, int] | None = None,
+                   pgprots: frozenset[str] = frozenset()) -> None:
+    """Each constant of `module` is defined in one of `headers` with the same value.
+
+    A name in `pgprots` is a pgprot_t in C (`__pg(bits)`): its Python value is the bits.
+    """
     allowed = allowed or {}
     unit = translation_unit(unit_paths)
     problems, checked = [], 0
@@ -67,7 +71,7 @@ def assert_mirrors(module: ModuleType, unit_paths: tuple[str, ...], headers: set
         if d.path not in headers:
             problems.append(f"{name}: defined in {d.location}, not a header this module mirrors")
         try:
-            c = unit.value(name, assume)
+            c = _pgprot_bits(d, unit_paths) if name in pgprots else unit.value(name, assume)
         except MacroError as e:
             problems.append(f"{name}: {d.location} does not evaluate: {e}")
             continue
@@ -79,6 +83,14 @@ def assert_mirrors(module: ModuleType, unit_paths: tuple[str, ...], headers: set
     assert checked >= 5, f"only {checked} constants of {module.__name__} were checked"
 
 
+def _pgprot_bits(d, unit_paths: tuple[str, ...]) -> int:
+    """The argument of a `#define NAME __pg(...)`, evaluated."""
+    body = list(d.body)
+    if body[:2] != ["__pg", "("] or body[-1] != ")":
+        raise MacroError(f"{d.name} is not __pg(...)")
+    return evaluate(" ".join(body[2:-1]), unit_paths)
+
+
 # -- every constant against its header ---------------------------------------------------
 def test_prot_and_map_flags_equal_linux_6_1_mman_headers():
     assert_mirrors(mman, MMAN_UNIT, MMAN_HEADERS, allowed={
@@ -87,9 +99,9 @@ def test_prot_and_map_flags_equal_linux_6_1_mman_headers():
     assert mman.MAP_ANON == mman.MAP_ANONYMOUS
 
 
-def test_open_flags_equal_linux_6_1_asm_generic_fcntl_h():
-    assert_mirrors(fcntl, ("include/uapi/asm-generic/fcntl.h",),
-                   {"include/uapi/asm-generic/fcntl.h"})
+def test_open_flags_and_seals_equal_linux_6_1_fcntl_headers():
+    paths = ("include/uapi/asm-generic/fcntl.h", "include/uapi/linux/fcntl.h")
+    assert_mirrors(fcntl, paths, set(paths))
 
 
 def test_errno_values_equal_linux_6_1_errno_headers():
@@ -124,12 +136,21 @@ def test_vm_flags_equal_linux_6_1_mm_h():
     }, assume={"ARCH_VM_PKEY_FLAGS": mm.ARCH_VM_PKEY_FLAGS})
 
 
+def test_page_fault_error_code_bits_equal_linux_6_1_trap_pf_h():
+    assert_mirrors(trap_pf, ("arch/x86/include/asm/trap_pf.h",),
+                   {"arch/x86/include/asm/trap_pf.h"})
+
+
 def test_fault_results_and_flags_equal_linux_6_1_mm_types_h():
     assert_mirrors(mm_types, ("include/linux/mm_types.h",), {"include/linux/mm_types.h"})
 
 
 def test_page_table_constants_equal_linux_6_1_x86_headers():
-    assert_mirrors(pgtable, PGTABLE_UNIT, PGTABLE_HEADERS)
+    # cc_mask: the lab's machine has no confidential-computing (memory encryption) bit
+    assert_mirrors(pgtable, PGTABLE_UNIT, PGTABLE_HEADERS, assume={"cc_mask": 0},
+                   pgprots=frozenset({"PAGE_NONE", "PAGE_SHARED", "PAGE_SHARED_EXEC",
+                                      "PAGE_COPY_NOEXEC", "PAGE_COPY_EXEC", "PAGE_COPY",
+                                      "PAGE_READONLY", "PAGE_READONLY_EXEC"}))
     assert pgtable.PAGE_MASK == 0xFFFF_FFFF_FFFF_F000
     assert pgtable.TASK_SIZE_MAX == 0x7FFF_FFFF_F000
 

@@ -3,6 +3,7 @@
 
 import pytest
 
+import lab.kernel.chain  # noqa: F401  (registers every twin before the tests are parametrized)
 from lab.kernel import twin
 from lab.kernel.links import default_links
 

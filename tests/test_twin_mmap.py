@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import pytest
 
-from lab.kernel.arch.x86.include.asm.pgtable import PAGE_SIZE, TASK_SIZE_MAX
+from lab.kernel.arch.x86.include.asm.pgtable import PAGE_NONE, PAGE_SHARED, PAGE_SIZE, TASK_SIZE_MAX
 from lab.kernel.arch.x86.kernel.sys_x86_64 import (
     arch_get_unmapped_area,
     arch_get_unmapped_area_topdown,
     sys_mmap,
 )
+from lab.kernel.arch.x86.mm.pgprot import vm_get_page_prot
 from lab.kernel.default_world import default_machine
 from lab.kernel.drivers.char.mem import null_fops, zero_fops
 from lab.kernel.file import (
@@ -77,18 +78,14 @@ from lab.kernel.include.uapi.mman import (
 )
 from lab.kernel.include.uapi.personality import READ_IMPLIES_EXEC
 from lab.kernel.include.uapi.resource import RLIMIT_AS, RLIMIT_DATA, RLIMIT_MEMLOCK
+from lab.kernel.lib.maple_tree import MaState, mas_empty_area_rev
 from lab.kernel.machine import Machine, running
 from lab.kernel.mm.filemap import ext4_file_operations
 from lab.kernel.mm.mmap import (
-    PAGE_NONE,
-    PAGE_SHARED,
-    MaState,
     VmUnmappedAreaInfo,
     do_mas_munmap,
     do_mmap,
     get_unmapped_area,
-    mas_empty_area_rev,
-    vm_get_page_prot,
     vm_start_gap,
     vm_unmapped_area,
 )

@@ -20,9 +20,11 @@ from lab.kernel.fs.proc.task_mmu import vma_stats
 from lab.kernel.include.linux.hugetlb import hstate_sizelog
 from lab.kernel.include.linux.mm import FAULT_FLAG_DEFAULT
 from lab.kernel.include.linux.mm_types import (
+    FAULT_FLAG_TRIED,
     FAULT_FLAG_USER,
     FAULT_FLAG_WRITE,
     VM_FAULT_ERROR,
+    VM_FAULT_RETRY,
     VM_FAULT_SIGBUS,
 )
 from lab.kernel.include.uapi import mman
@@ -47,6 +49,15 @@ def mapped(statements: str):
     machine = doc["machine"]
     vma = machine.task.mm.vma_lookup(event["ret"])
     return row_at(event, event["ret"]), vma_stats(machine, vma), machine
+
+
+def fault(vma, addr: int, flags: int) -> int:
+    """handle_mm_fault() as do_user_addr_fault() makes it: again after VM_FAULT_RETRY (the
+    readahead that dropped mmap_lock), with FAULT_FLAG_TRIED."""
+    ret = handle_mm_fault(vma, addr, flags, None)
+    if ret & VM_FAULT_RETRY:
+        ret = handle_mm_fault(vma, addr, flags | FAULT_FLAG_TRIED, None)
+    return ret
 
 
 def pte_at(machine, addr: int) -> int:
@@ -194,8 +205,8 @@ def test_user_fault_past_the_end_of_a_file_is_sigbus():
         machine.task.files[5] = File("small", inode, FMODE_READ)
         p = sys_mmap(0, 2 * PAGE, mman.PROT_READ, mman.MAP_PRIVATE, 5, 0)
         vma = machine.task.mm.vma_lookup(p)
-        assert not handle_mm_fault(vma, p, USER_READ, None) & VM_FAULT_ERROR
-        assert handle_mm_fault(vma, p + PAGE, USER_READ, None) & VM_FAULT_SIGBUS
+        assert not fault(vma, p, USER_READ) & VM_FAULT_ERROR
+        assert fault(vma, p + PAGE, USER_READ) & VM_FAULT_SIGBUS
         assert vma_stats(machine, vma).present == 1
 
 
@@ -323,11 +334,11 @@ def test_write_after_read_on_a_private_file_page_copies_it():
     with running(machine):
         mm = machine.task.mm
         vma = mm.vma_lookup(p)
-        handle_mm_fault(vma, p, USER_READ, None)
+        fault(vma, p, USER_READ)
         assert pte_pfn(pte_at(machine, p)) == inode.pages[0]
         assert not pte_at(machine, p) & _PAGE_RW
         assert (mm.rss_stat[MM_FILEPAGES], mm.rss_stat[MM_ANONPAGES]) == (1, 0)
-        handle_mm_fault(vma, p, USER_WRITE, None)
+        fault(vma, p, USER_WRITE)
         pte = pte_at(machine, p)
         assert pte & _PAGE_RW and pte_pfn(pte) != inode.pages[0]
         assert (mm.rss_stat[MM_FILEPAGES], mm.rss_stat[MM_ANONPAGES]) == (0, 1)
@@ -339,9 +350,9 @@ def test_write_after_read_on_a_shared_file_page_makes_it_writable_and_dirty():
     machine, inode, p = _file_machine(PAGE, mman.MAP_SHARED, mman.PROT_READ | mman.PROT_WRITE)
     with running(machine):
         vma = machine.task.mm.vma_lookup(p)
-        handle_mm_fault(vma, p, USER_READ, None)
+        fault(vma, p, USER_READ)
         assert not pte_at(machine, p) & _PAGE_RW  # ext4 wants to know of the first write
-        handle_mm_fault(vma, p, USER_WRITE, None)
+        fault(vma, p, USER_WRITE)
         pte = pte_at(machine, p)
         assert pte & _PAGE_RW and pte_pfn(pte) == inode.pages[0]
         assert inode.dirty == {0}

@@ -8,7 +8,7 @@ SYSCALL mmap → ksys_mmap_pgoff → vm_mmap_pgoff → do_mmap → get_unmapped_
 
 from lab.kernel import security  # noqa: F401
 from lab.kernel.arch.x86.kernel import sys_x86_64  # noqa: F401
-from lab.kernel.arch.x86.mm import hugetlbpage  # noqa: F401
+from lab.kernel.arch.x86.mm import fault, hugetlbpage  # noqa: F401
 from lab.kernel.drivers.char import mem  # noqa: F401
 from lab.kernel.fs.hugetlbfs import inode  # noqa: F401
 from lab.kernel.include.linux import hugetlb, mman  # noqa: F401

@@ -128,8 +128,8 @@ def mmap_base(stack_rlimit: int, task_size: int = TASK_SIZE) -> int:
 def default_machine() -> Machine:
     """A fresh default world (see the module's description)."""
     from lab.kernel.arch.x86.kernel.sys_x86_64 import arch_get_unmapped_area_topdown
+    from lab.kernel.arch.x86.mm.pgprot import vm_get_page_prot
     from lab.kernel.mm.filemap import ext4_file_operations, generic_file_vm_ops
-    from lab.kernel.mm.mmap import vm_get_page_prot
 
     physmem = PhysMem(total_pages=8 * GiB >> PAGE_SHIFT)
     mm = MmStruct(

@@ -91,7 +91,9 @@ def _comments(source: str) -> dict[int, str]:
         if tok.type == tokenize.COMMENT:
             text = tok.string[1:].strip()
             if text.startswith(LINK_PREFIX):
-                found[tok.start[0]] = text[len(LINK_PREFIX):].strip()
+                text = text[len(LINK_PREFIX):]
+                # a lint marker after the link (a trailing noqa comment) is not C
+                found[tok.start[0]] = text.split("# noqa", 1)[0].strip()
     return found
 
 

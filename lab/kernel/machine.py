@@ -26,6 +26,15 @@ class Cred:
     caps: set[int] = field(default_factory=set)  # the effective capability set
 
 
+@dataclass(frozen=True)
+class Siginfo:
+    """What a fatal signal tells (struct kernel_siginfo): number, code, faulting address."""
+
+    si_signo: int
+    si_code: int
+    si_addr: int = 0
+
+
 @dataclass
 class Task:
     pid: int
@@ -35,6 +44,9 @@ class Task:
     rlimits: dict[int, list[int]] = field(default_factory=dict)  # resource → [cur, max]
     personality: int = 0
     files: dict[int, File] = field(default_factory=dict)  # the fd table
+    # A signal the kernel forced on the task (force_sig_fault()): delivered on the way back
+    # to user mode, where its default action ends the process.
+    pending_signal: Siginfo | None = None
 
     def rlimit(self, resource: int) -> int:
         return self.rlimits[resource][0]
@@ -76,6 +88,9 @@ class Machine:
     dac_mmap_min_addr: int = 4096
     vm_committed_as: int = 0  # pages committed (mm/util.c), the overcommit accounting
     inodes: dict[str, Inode] = field(default_factory=dict)  # path → inode: the file system
+    # The flusher's setting: write every dirty file page back to disk after each statement,
+    # as if dirty_expire_centisecs had run out each time (off: only writeback() and msync()).
+    writeback_after_each_statement: bool = False
     next_ino: int = 100
     next_anon_vma: int = 1
 

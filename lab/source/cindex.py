@@ -58,6 +58,7 @@ KERNEL_CONFIG = frozenset(
         "CONFIG_ARCH_HAS_MEMBARRIER_CALLBACKS",
         "CONFIG_HAVE_FAST_GUP",
         "CONFIG_SMP",
+        "CONFIG_LOCK_MM_AND_FIND_VMA",  # arch/x86/Kconfig selects it (6.1.37 and later)
     }
 )
 

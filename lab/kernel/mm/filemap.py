@@ -5,18 +5,20 @@ A file's page cache is its Inode.pages (page index → PFN); its bytes on disk a
 (page index → bytes, absent pages read as zeros). A fault on a page that is not cached reads
 it from disk into a new frame (FRAME_FILE) and caches it.
 
-Readahead is reduced to the page that faulted: the kernel's do_sync_mmap_readahead() reads
-up to ra_pages (128 KiB, 32 pages) around it and drops mmap_lock for the I/O, so the fault
-returns VM_FAULT_RETRY and gup comes back once per window; the lab reads one page and keeps
-the lock, so every page comes in on its first try. Fault-around (filemap_map_pages) is off:
-see lab/kernel/mm/memory.py.
+A fault that misses the cache reads a window around the page (do_sync_mmap_readahead():
+ra_pages, 32 pages, centred on it; lab/kernel/mm/readahead.py) and gives up mmap_lock for
+the I/O, so it returns VM_FAULT_RETRY and the fault is made again. The second time, the
+page is cached: fault-around (filemap_map_pages(), called by do_fault_around() in
+mm/memory.c) maps it with the cached pages around it, up to 16 pages (fault_around_bytes).
 """
 
 from __future__ import annotations
 
-from lab.kernel.arch.x86.include.asm.pgtable import PAGE_SIZE
-from lab.kernel.file import FileOperations, Inode, VmOperations
-from lab.kernel.include.linux.mm import VM_SYNC
+from dataclasses import dataclass
+
+from lab.kernel.arch.x86.include.asm.pgtable import PAGE_SHIFT, PAGE_SIZE
+from lab.kernel.file import File, FileOperations, Inode, VmOperations
+from lab.kernel.include.linux.mm import VM_HUGEPAGE, VM_RAND_READ, VM_SEQ_READ, VM_SYNC
 from lab.kernel.include.linux.mm_types import (
     FAULT_FLAG_TRIED,
     VM_FAULT_LOCKED,
@@ -28,9 +30,15 @@ from lab.kernel.include.linux.mm_types import (
 )
 from lab.kernel.include.uapi.errno import ENOEXEC, EOPNOTSUPP
 from lab.kernel.include.uapi.mman import MAP_SYNC
-from lab.kernel.machine import kernel
+from lab.kernel.machine import current, kernel
 from lab.kernel.mm.memory import maybe_unlock_mmap_for_io, set_page_dirty
-from lab.kernel.physmem import FRAME_FILE
+from lab.kernel.mm.readahead import (
+    ReadaheadControl,
+    page_cache_async_ra,
+    page_cache_ra_order,
+    page_cache_sync_ra,
+    read_page_into_cache,
+)
 from lab.kernel.twin import goto_label, kernel_function, not_modelled
 
 AOP_TRUNCATED_PAGE = 0x80001
@@ -49,15 +57,7 @@ def read_page_from_disk(mapping: Inode, index: int) -> int | None:
 
     What ->read_folio does once the page is in the cache; None when memory is out.
     """
-    physmem = kernel.physmem
-    if physmem.free_pages <= 0:
-        return None
-    pfn = physmem.alloc(FRAME_FILE)  # the page cache's reference
-    data = mapping.data.get(index)
-    if data is not None:
-        physmem.data[pfn] = bytearray(data[:PAGE_SIZE].ljust(PAGE_SIZE, b"\0"))
-    mapping.pages[index] = pfn
-    return pfn
+    return read_page_into_cache(mapping, index)
 
 
 def filemap_get_folio(mapping: Inode, index: int) -> int | None:
@@ -79,21 +79,79 @@ def __filemap_get_folio(mapping: Inode, index: int, fgp_flags: int, gfp: int) ->
 FGP_CREAT = FGP_FOR_MMAP = 0  # page cache lookup flags: the lab's lookup takes none
 
 
-def do_async_mmap_readahead(vmf, folio: int):
-    """Readahead ahead of a cached page that is marked for it: none in the lab; no file pin."""
-    return None
+MMAP_LOTSAMISS = 100  # mm/filemap.c: more misses than this and mmap readahead stops
 
 
-def do_sync_mmap_readahead(vmf):
-    """Read the faulting page from disk (the lab's whole readahead window); no file pin.
+@kernel_function
+def do_sync_mmap_readahead(vmf) -> File | None:
+    file = vmf.vma.vm_file  # C: struct file *file = vmf->vma->vm_file;
+    ra = file.f_ra  # C: struct file_ra_state *ra = &file->f_ra;
+    mapping = file.f_mapping  # C: struct address_space *mapping = file->f_mapping;
+    ractl = ReadaheadControl(file, ra, mapping, vmf.pgoff)  # C: DEFINE_READAHEAD(ractl, file,
+    fpin = None  # C: struct file *fpin = NULL;
+    vm_flags = vmf.vma.vm_flags  # C: unsigned long vm_flags = vmf->vma->vm_flags;
 
-    The kernel reads ra_pages (32) around it and drops mmap_lock while it waits (it returns
-    the pinned file, and the fault ends in VM_FAULT_RETRY). The lab keeps the lock.
-    """
-    file = vmf.vma.vm_file
-    if file.f_mapping.pages.get(vmf.pgoff) is None:
-        read_page_from_disk(file.f_mapping, vmf.pgoff)
-    return None
+    # Use the readahead code, even if readahead is disabled
+    if vm_flags & VM_HUGEPAGE:  # C: if ((vm_flags & VM_HUGEPAGE) && HPAGE_PMD_ORDER <=
+        not_modelled(  # C: fpin = maybe_unlock_mmap_for_io(vmf, fpin); ... return fpin;
+            "huge page cache folios for MADV_HUGEPAGE: the lab has no madvise()")
+        return fpin
+
+    # If we don't want any read-ahead, don't bother
+    if vm_flags & VM_RAND_READ:  # C: if (vm_flags & VM_RAND_READ)
+        return fpin  # C: return fpin;
+    if not ra.ra_pages:  # C: if (!ra->ra_pages)
+        return fpin  # C: return fpin;
+
+    if vm_flags & VM_SEQ_READ:  # C: if (vm_flags & VM_SEQ_READ)
+        fpin = maybe_unlock_mmap_for_io(vmf, fpin)  # C: fpin = maybe_unlock_mmap_for_io(vmf,
+        page_cache_sync_ra(ractl, ra.ra_pages)  # C: page_cache_sync_ra(&ractl, ra->ra_pages);
+        return fpin  # C: return fpin;
+
+    mmap_miss = ra.mmap_miss  # C: mmap_miss = READ_ONCE(ra->mmap_miss);
+    if mmap_miss < MMAP_LOTSAMISS * 10:  # C: if (mmap_miss < MMAP_LOTSAMISS * 10)
+        mmap_miss += 1
+        ra.mmap_miss = mmap_miss  # C: WRITE_ONCE(ra->mmap_miss, ++mmap_miss);
+
+    # Do we miss much more than hit in this file? If so, stop bothering with read-ahead.
+    if mmap_miss > MMAP_LOTSAMISS:  # C: if (mmap_miss > MMAP_LOTSAMISS)
+        return fpin  # C: return fpin;
+
+    # mmap read-around: the window is centred on the fault
+    fpin = maybe_unlock_mmap_for_io(vmf, fpin)  # C: fpin = maybe_unlock_mmap_for_io(vmf, fpin);
+    ra.start = max(0, vmf.pgoff - ra.ra_pages // 2)  # C: ra->start = max_t(long, 0,
+    ra.size = ra.ra_pages  # C: ra->size = ra->ra_pages;
+    ra.async_size = ra.ra_pages // 4  # C: ra->async_size = ra->ra_pages / 4;
+    ractl._index = ra.start  # C: ractl._index = ra->start;
+    page_cache_ra_order(ractl, ra, 0)  # C: page_cache_ra_order(&ractl, ra, 0);
+    return fpin  # C: return fpin;
+
+
+@kernel_function
+def do_async_mmap_readahead(vmf, folio: int) -> File | None:
+    file = vmf.vma.vm_file  # C: struct file *file = vmf->vma->vm_file;
+    ra = file.f_ra  # C: struct file_ra_state *ra = &file->f_ra;
+    ractl = ReadaheadControl(file, ra, file.f_mapping, vmf.pgoff)  # C: DEFINE_READAHEAD(ractl,
+    fpin = None  # C: struct file *fpin = NULL;
+
+    # If we don't want any read-ahead, don't bother
+    if vmf.vma.vm_flags & VM_RAND_READ or not ra.ra_pages:  # C: if (vmf->vma->vm_flags &
+        return fpin  # C: return fpin;
+
+    mmap_miss = ra.mmap_miss  # C: mmap_miss = READ_ONCE(ra->mmap_miss);
+    if mmap_miss:  # C: if (mmap_miss)
+        mmap_miss -= 1
+        ra.mmap_miss = mmap_miss  # C: WRITE_ONCE(ra->mmap_miss, --mmap_miss);
+
+    # The marked page of the window: time to read the next one.
+    if folio_test_readahead(file.f_mapping, vmf.pgoff):  # C: if (folio_test_readahead(folio))
+        fpin = maybe_unlock_mmap_for_io(vmf, fpin)  # C: fpin = maybe_unlock_mmap_for_io(vmf,
+        page_cache_async_ra(ractl, folio, ra.ra_pages)  # C: page_cache_async_ra(&ractl, folio,
+    return fpin  # C: return fpin;
+
+
+def folio_test_readahead(mapping: Inode, index: int) -> bool:
+    return index in mapping.readahead
 
 
 def folio_test_uptodate(folio: int) -> bool:
@@ -220,9 +278,131 @@ def filemap_fault_out_retry(folio, mapping_locked, fpin, ret) -> int:
     return ret | VM_FAULT_RETRY  # C: return ret | VM_FAULT_RETRY;
 
 
+@dataclass
+class XaState:
+    """XA_STATE(): a position in the page cache (the lab's cache is a dict by index)."""
+
+    xa_index: int
+
+
+def next_uptodate_page(mapping: Inode, xas: XaState, end_pgoff: int,
+                       start: int) -> int | None:
+    """The next cached page from index `start` to end_pgoff that fault-around may map: up to
+    date, not marked for readahead (its fault reads the next window), inside the file. The
+    caller gets a reference (folio_try_get_rcu); xas moves to the page."""
+    max_idx = DIV_ROUND_UP(i_size_read(mapping), PAGE_SIZE)
+    for index in range(start, end_pgoff + 1):
+        folio = mapping.pages.get(index)
+        if folio is None or index in mapping.readahead or index >= max_idx:
+            continue
+        kernel.physmem.get(folio)
+        xas.xa_index = index
+        return folio
+    return None
+
+
+def first_map_page(mapping: Inode, xas: XaState, end_pgoff: int) -> int | None:
+    return next_uptodate_page(mapping, xas, end_pgoff, xas.xa_index)
+
+
+def next_map_page(mapping: Inode, xas: XaState, end_pgoff: int) -> int | None:
+    return next_uptodate_page(mapping, xas, end_pgoff, xas.xa_index + 1)
+
+
+def filemap_map_pmd(vmf, page: int) -> bool:
+    """Map a huge folio whole, or make the PTE table: the lab's folios are 4 KiB, so only
+    the table is made (pmd_install of the preallocated one)."""
+    from lab.kernel.mm.memory import pmd_none, pte_alloc
+
+    if pmd_none(vmf.pmd, vmf.address) and vmf.prealloc_pte:
+        pte_alloc(current.mm, vmf.pmd, vmf.address)
+        vmf.prealloc_pte = None
+    return False
+
+
+def folio_more_pages(folio: int, index: int, max: int) -> bool:
+    return False  # every page-cache folio in the lab is one page
+
+
+@kernel_function
 def filemap_map_pages(vmf, start_pgoff: int, end_pgoff: int) -> int:
-    """Fault-around: map the cached pages near a read fault. Off in the lab (mm/memory.py)."""
-    raise NotImplementedError("fault-around is off in the lab (fault_around_bytes = 4096)")
+    from lab.kernel.mm.memory import PageHWPoison, do_set_pte, pte_none, ptep_get
+
+    vma = vmf.vma  # C: struct vm_area_struct *vma = vmf->vma;
+    file = vma.vm_file  # C: struct file *file = vma->vm_file;
+    mapping = file.f_mapping  # C: struct address_space *mapping = file->f_mapping;
+    last_pgoff = start_pgoff  # C: pgoff_t file_end, last_pgoff = start_pgoff;
+    xas = XaState(start_pgoff)  # C: XA_STATE(xas, &mapping->i_pages, start_pgoff);
+    mmap_miss = file.f_ra.mmap_miss  # C: unsigned int mmap_miss = READ_ONCE(file->f_ra.mmap_miss);
+    ret = 0  # C: vm_fault_t ret = 0;
+
+    not_modelled("RCU: one thread, nothing to protect against")  # C: rcu_read_lock();
+    folio = first_map_page(mapping, xas, end_pgoff)  # C: folio = first_map_page(mapping, &xas,
+    if not folio:  # C: if (!folio)
+        return filemap_map_pages_out(file, mmap_miss, ret)  # C: goto out;
+
+    if filemap_map_pmd(vmf, folio):  # C: if (filemap_map_pmd(vmf, &folio->page))
+        ret = VM_FAULT_NOPAGE  # C: ret = VM_FAULT_NOPAGE;
+        return filemap_map_pages_out(file, mmap_miss, ret)  # C: goto out;
+
+    addr = vma.vm_start + ((start_pgoff - vma.vm_pgoff) << PAGE_SHIFT)  # C: addr = vma->vm_start
+    vmf.pte = vmf.pmd  # C: vmf->pte = pte_offset_map_lock(vma->vm_mm, vmf->pmd, addr,
+
+    file_end = DIV_ROUND_UP(i_size_read(mapping), PAGE_SIZE) - 1  # C: file_end = DIV_ROUND_UP(
+    if end_pgoff > file_end:  # C: if (end_pgoff > file_end)
+        end_pgoff = file_end  # C: end_pgoff = file_end;
+
+    while folio is not None:
+        page = folio  # C: again: ... page = folio_file_page(folio, xas.xa_index);
+        if PageHWPoison(page):  # C: if (PageHWPoison(page))
+            folio = filemap_map_pages_unlock(mapping, xas, end_pgoff, folio)  # C: goto unlock;
+            continue
+
+        if mmap_miss > 0:  # C: if (mmap_miss > 0)
+            mmap_miss -= 1  # C: mmap_miss--;
+
+        addr += (xas.xa_index - last_pgoff) << PAGE_SHIFT  # C: addr += (xas.xa_index -
+        not_modelled(  # C: vmf->pte += xas.xa_index - last_pgoff;
+            "the PTE pointer: the lab finds the entry by its address")
+        last_pgoff = xas.xa_index  # C: last_pgoff = xas.xa_index;
+
+        # An entry already there (or a PTE marker) is left to its own fault.
+        if not pte_none(ptep_get(vmf.pte, addr)):  # C: if (!pte_none(*vmf->pte))
+            folio = filemap_map_pages_unlock(mapping, xas, end_pgoff, folio)  # C: goto unlock;
+            continue
+
+        # We're about to handle the fault
+        if vmf.address == addr:  # C: if (vmf->address == addr)
+            ret = VM_FAULT_NOPAGE  # C: ret = VM_FAULT_NOPAGE;
+
+        do_set_pte(vmf, page, addr)  # C: do_set_pte(vmf, page, addr);
+        not_modelled("MMU cache hook: empty on x86")  # C: update_mmu_cache(vma, addr, vmf->pte);
+        if folio_more_pages(folio, xas.xa_index, end_pgoff):  # C: if (folio_more_pages(folio,
+            not_modelled(  # C: xas.xa_index++; ... goto again;
+                "the next page of a large folio: the lab's folios are one page")
+        not_modelled(  # C: folio_unlock(folio); ... continue;
+            "page lock: one thread, no contention")
+        folio = next_map_page(mapping, xas, end_pgoff)  # C: while ((folio = next_map_page(
+    not_modelled("page-table lock: one thread, no contention")  # C: pte_unmap_unlock(vmf->pte,
+    return filemap_map_pages_out(file, mmap_miss, ret)
+
+
+@goto_label("filemap_map_pages", "unlock")
+def filemap_map_pages_unlock(mapping: Inode, xas: XaState, end_pgoff: int,
+                             folio: int) -> int | None:
+    if folio_more_pages(folio, xas.xa_index, end_pgoff):  # C: unlock: ... if (folio_more_pages(
+        not_modelled(  # C: xas.xa_index++; ... goto again;
+            "the next page of a large folio: the lab's folios are one page")
+    not_modelled("page lock: one thread, no contention")  # C: folio_unlock(folio);
+    kernel.physmem.put(folio)  # C: folio_put(folio);
+    return next_map_page(mapping, xas, end_pgoff)  # C: while ((folio = next_map_page(
+
+
+@goto_label("filemap_map_pages", "out")
+def filemap_map_pages_out(file: File, mmap_miss: int, ret: int) -> int:
+    not_modelled("RCU: one thread, nothing to protect against")  # C: out: ... rcu_read_unlock();
+    file.f_ra.mmap_miss = mmap_miss  # C: WRITE_ONCE(file->f_ra.mmap_miss, mmap_miss);
+    return ret  # C: return ret;
 
 
 @kernel_function

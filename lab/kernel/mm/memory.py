@@ -8,11 +8,10 @@ write-protect faults (do_wp_page). Transparent huge pages are not modelled: Debi
 "madvise" gives them only to MADV_HUGEPAGE regions, which no scenario makes; hugetlb VMAs
 take hugetlb_fault() in mm/hugetlb.py.
 
-Fault-around is off in the lab: it runs as if fault_around_bytes were set to 4096 (the
-debugfs knob; the kernel's default is 64 KiB, which maps up to 16 page-cache pages around a
-file read fault). Populate faults every page anyway, so what it maps is the same; a lone read
-fault on a file maps only the page it touches. Together with the lab's filemap_fault() reading
-just the faulting page (no readahead), this is where the lab differs from a real kernel most.
+A read fault on a file maps the cached pages around it too (fault-around: do_fault_around()
+with the default fault_around_bytes, 64 KiB, so up to 16 pages in the aligned window, within
+the VMA and the file). A fault that finds nothing cached reads a readahead window first (see
+mm/filemap.py) and is made again; the second time fault-around maps what came in.
 
 A pointer to a page-table entry is, in the lab, the mm's PageTable together with the fault's
 address: vmf.pud, vmf.pmd and vmf.pte hold the PageTable (or None, C's NULL), and the entry
@@ -36,16 +35,26 @@ from lab.kernel.arch.x86.include.asm.pgtable import (
     PAGE_MASK,
     PAGE_SHIFT,
     PAGE_SIZE,
+    PGDIR_MASK,
     PGDIR_SHIFT,
+    PGDIR_SIZE,
+    PMD_MASK,
     PMD_SHIFT,
+    PMD_SIZE,
+    PTRS_PER_PTE,
+    PUD_MASK,
     PUD_SHIFT,
+    PUD_SIZE,
 )
 from lab.kernel.file import File, Inode
 from lab.kernel.include.linux.hugetlb import is_vm_hugetlb_page
 from lab.kernel.include.linux.mm import (
     FOLL_HWPOISON,
     VM_ACCESS_FLAGS,
+    VM_GROWSDOWN,
     VM_MAYWRITE,
+    VM_MIXEDMAP,
+    VM_PFNMAP,
     VM_SHARED,
     VM_SOFTDIRTY,
     VM_WRITE,
@@ -84,14 +93,14 @@ from lab.kernel.mm_struct import (
     MmStruct,
     VmAreaStruct,
 )
-from lab.kernel.pagetable import PageTable, Table, pte_pfn
-from lab.kernel.physmem import FRAME_ANON, ZERO_PFN
-from lab.kernel.twin import goto_label, kernel_function, not_modelled
+from lab.kernel.pagetable import PageTable, Table, index_at, pte_pfn
+from lab.kernel.physmem import FRAME_ANON, FRAME_HUGE, ZERO_PFN
+from lab.kernel.twin import goto_label, kernel_function, not_modelled, ulong
 
 GFP_KERNEL = GFP_HIGHUSER_MOVABLE = 0  # allocation flags: the lab's allocator takes none
 
-#: The lab's fault-around window: one page, i.e. fault-around off (see the module's notes).
-fault_around_bytes = PAGE_SIZE
+#: mm/memory.c: fault-around's window, 64 KiB (the debugfs knob fault_around_bytes).
+fault_around_bytes = 65536
 
 
 @dataclass(slots=True, eq=False)
@@ -829,6 +838,33 @@ def finish_fault(vmf: VmFault) -> int:
 
 
 @kernel_function
+def do_fault_around(vmf: VmFault) -> int:
+    address = vmf.address  # C: unsigned long address = vmf->address, nr_pages, mask;
+    start_pgoff = vmf.pgoff  # C: pgoff_t start_pgoff = vmf->pgoff;
+
+    nr_pages = fault_around_bytes >> PAGE_SHIFT  # C: nr_pages = READ_ONCE(fault_around_bytes) >>
+    mask = ~(nr_pages * PAGE_SIZE - 1) & PAGE_MASK  # C: mask = ~(nr_pages * PAGE_SIZE - 1) &
+    # The window is aligned to its size, within the VMA, within one PTE table.
+    address = max(address & mask, vmf.vma.vm_start)  # C: address = max(address & mask,
+    off = ((vmf.address - address) >> PAGE_SHIFT) & (PTRS_PER_PTE - 1)  # C: off = ((vmf->address
+    start_pgoff -= off  # C: start_pgoff -= off;
+
+    # end_pgoff is either the end of the page table, the end of the vma or nr_pages from
+    # start_pgoff, whichever comes first.
+    end_pgoff = (start_pgoff - ((address >> PAGE_SHIFT) & (PTRS_PER_PTE - 1))  # C: end_pgoff =
+                 + PTRS_PER_PTE - 1)
+    end_pgoff = min(end_pgoff,  # C: end_pgoff = min3(end_pgoff, vma_pages(vmf->vma) +
+                    vmf.vma.pages + vmf.vma.vm_pgoff - 1, start_pgoff + nr_pages - 1)
+
+    if pmd_none(vmf.pmd, vmf.address):  # C: if (pmd_none(*vmf->pmd))
+        vmf.prealloc_pte = True  # C: vmf->prealloc_pte = pte_alloc_one(vmf->vma->vm_mm);
+        if not vmf.prealloc_pte:  # C: if (!vmf->prealloc_pte)
+            return VM_FAULT_OOM  # C: return VM_FAULT_OOM;
+
+    return vmf.vma.vm_ops.map_pages(vmf, start_pgoff, end_pgoff)  # C: return vmf->vma->vm_ops->
+
+
+@kernel_function
 def should_fault_around(vmf: VmFault) -> bool:
     if not vmf.vma.vm_ops.map_pages:  # C: if (!vmf->vma->vm_ops->map_pages)
         return False  # C: return false;
@@ -840,9 +876,9 @@ def should_fault_around(vmf: VmFault) -> bool:
 @kernel_function
 def do_read_fault(vmf: VmFault) -> int:
     ret = 0  # C: vm_fault_t ret = 0;
+    # Map the cached pages around the fault first: the fault itself may be among them.
     if should_fault_around(vmf):  # C: if (should_fault_around(vmf))
-        not_modelled(  # C: ret = do_fault_around(vmf);
-            "fault-around: off in the lab (fault_around_bytes 4096)")
+        ret = do_fault_around(vmf)  # C: ret = do_fault_around(vmf);
         if ret:  # C: if (ret)
             return ret  # C: return ret;
     ret = __do_fault(vmf)  # C: ret = __do_fault(vmf);
@@ -1208,3 +1244,219 @@ def do_wp_page_copy(vmf: VmFault) -> int:
         "page-table lock: one thread, no contention")
     return wp_page_copy(vmf)  # C: return wp_page_copy(vmf);
 
+
+# -- finding the VMA of a user fault (CONFIG_LOCK_MM_AND_FIND_VMA, which x86 selects) -------
+def get_mmap_lock_carefully(mm: MmStruct, regs) -> bool:
+    return True  # one thread: the mmap lock is free, and no signal interrupts the wait
+
+
+def mmap_upgrade_trylock(mm: MmStruct) -> bool:
+    return True  # one thread: the read lock upgrades to a write lock at once
+
+
+def upgrade_mmap_lock_carefully(mm: MmStruct, regs) -> bool:
+    return True
+
+
+def find_vma(mm: MmStruct, addr: int) -> VmAreaStruct | None:
+    return mm.find_vma(addr)
+
+
+@kernel_function
+def lock_mm_and_find_vma(mm: MmStruct, addr: int, regs) -> VmAreaStruct | None:
+    if not get_mmap_lock_carefully(mm, regs):  # C: if (!get_mmap_lock_carefully(mm, regs))
+        return None  # C: return NULL;
+    vma = find_vma(mm, addr)  # C: vma = find_vma(mm, addr);
+    if vma and vma.vm_start <= addr:  # C: if (likely(vma && (vma->vm_start <= addr)))
+        return vma  # C: return vma;
+    # Below the VMA found: still fine, but only if that VMA is a stack that may grow down.
+    if not vma or not vma.vm_flags & VM_GROWSDOWN:  # C: if (!vma || !(vma->vm_flags &
+        not_modelled("locking: one thread, no contention")  # C: mmap_read_unlock(mm);
+        return None  # C: return NULL;
+    # Growing the stack changes the VMA: it needs the lock for writing.
+    if not mmap_upgrade_trylock(mm):  # C: if (!mmap_upgrade_trylock(mm))
+        if not upgrade_mmap_lock_carefully(mm, regs):  # C: if (!upgrade_mmap_lock_carefully(
+            return None  # C: return NULL;
+        vma = find_vma(mm, addr)  # C: vma = find_vma(mm, addr);
+        if not vma:  # C: if (!vma)
+            return lock_mm_and_find_vma_fail(mm)  # C: goto fail;
+        if vma.vm_start <= addr:  # C: if (vma->vm_start <= addr)
+            return lock_mm_and_find_vma_success(mm, vma)  # C: goto success;
+        if not vma.vm_flags & VM_GROWSDOWN:  # C: if (!(vma->vm_flags & VM_GROWSDOWN))
+            return lock_mm_and_find_vma_fail(mm)  # C: goto fail;
+    from lab.kernel.mm.mmap import expand_stack_locked  # mm/mmap.py uses this module
+    if expand_stack_locked(vma, addr):  # C: if (expand_stack_locked(vma, addr))
+        return lock_mm_and_find_vma_fail(mm)  # C: goto fail;
+    return lock_mm_and_find_vma_success(mm, vma)
+
+
+@goto_label("lock_mm_and_find_vma", "success")
+def lock_mm_and_find_vma_success(mm: MmStruct, vma: VmAreaStruct) -> VmAreaStruct:
+    not_modelled("locking: one thread, no contention")  # C: success: ... mmap_write_downgrade(
+    return vma  # C: return vma;
+
+
+@goto_label("lock_mm_and_find_vma", "fail")
+def lock_mm_and_find_vma_fail(mm: MmStruct) -> None:
+    not_modelled("locking: one thread, no contention")  # C: fail: ... mmap_write_unlock(mm);
+    return None  # C: return NULL;
+
+
+# -- unmapping: what munmap, MAP_FIXED and truncate do to the page tables ---------------------
+# Plain helpers: unmap_vmas() and zap_page_range_single() clear the PTEs of a range
+# (zap_pte_range()), free_pgtables() frees the page-table pages no VMA needs any more.
+FIRST_USER_ADDRESS = 0  # x86: page tables may be freed from address 0 up
+USER_PGTABLES_CEILING = 0  # ... and up to the top (0 stands for it)
+
+
+@dataclass(slots=True)
+class ZapDetails:
+    """struct zap_details: even_cows False spares a file VMA's private (COWed) pages."""
+
+    even_cows: bool = True
+
+
+def should_zap_page(details: ZapDetails | None, page: int) -> bool:
+    """mm/memory.c: with details and not even_cows, only the file's own pages go."""
+    if details is None or details.even_cows:
+        return True
+    return not PageAnon(page)
+
+
+def unmap_vmas(mm: MmStruct, vmas: list[VmAreaStruct], start_addr: int, end_addr: int) -> None:
+    """mm/memory.c: unmap [start_addr, end_addr) in each of the VMAs (a tree's, in order)."""
+    for vma in vmas:
+        if vma.vm_start >= end_addr:
+            break
+        unmap_single_vma(mm, vma, start_addr, end_addr, None)
+
+
+def zap_page_range_single(vma: VmAreaStruct, address: int, size: int,
+                          details: ZapDetails | None) -> None:
+    """mm/memory.c: remove the user pages of [address, address + size) of one VMA."""
+    unmap_single_vma(current.mm, vma, address, address + size, details)
+
+
+def unmap_single_vma(mm: MmStruct, vma: VmAreaStruct, start_addr: int, end_addr: int,
+                     details: ZapDetails | None = None) -> None:
+    """mm/memory.c: unmap_single_vma() down to zap_pte_range(): clear each leaf entry, drop
+    the page's reference and the RSS counter it was charged to; a dirty PTE dirties its
+    file page first, so the data reaches the disk at writeback."""
+    from lab.kernel.mm.hugetlb import put_huge_page_mapping  # mm/hugetlb.py uses this module
+
+    start, end = max(vma.vm_start, start_addr), min(vma.vm_end, end_addr)
+    if start >= end:
+        return
+    physmem = kernel.physmem
+    for addr, entry, size in list(mm.pgd.leaves(start, end)):
+        present = entry & (_PAGE_PRESENT | _PAGE_PROTNONE)
+        pfn = pte_pfn(entry)
+        if (present and details is not None and not entry & _PAGE_SPECIAL
+                and pfn != ZERO_PFN and not should_zap_page(details, pfn)):
+            continue
+        mm.pgd.clear(addr)
+        if not present:
+            continue  # no swap in the lab: nothing else can be in a non-present entry
+        if entry & _PAGE_SPECIAL or pfn == ZERO_PFN or vma.vm_flags & (VM_PFNMAP | VM_MIXEDMAP):
+            continue  # vm_normal_page() is NULL: no struct page to release
+        if size > PAGE_SIZE or physmem.kind(pfn) == FRAME_HUGE:
+            put_huge_page_mapping(vma, addr, pfn)  # hugetlb pages count in no RSS counter
+            continue
+        if physmem.kind(pfn) == FRAME_ANON:
+            mm.add_mm_counter(MM_ANONPAGES, -1)
+        else:
+            mm.add_mm_counter(mm_counter_file(pfn, vma), -1)
+            if entry & _PAGE_DIRTY and vma.vm_file is not None:
+                index = vma.vm_pgoff + ((addr - vma.vm_start) >> PAGE_SHIFT)
+                set_page_dirty(vma.vm_file.f_mapping, index)
+        physmem.put(pfn)
+
+
+def free_pgtables(mm: MmStruct, vmas: list[VmAreaStruct], floor: int, ceiling: int) -> None:
+    """mm/memory.c: hide the VMAs from rmap, then free their page tables (free_pgd_range)."""
+    from lab.kernel.mm.mmap import unlink_file_vma  # mm/mmap.py uses this module
+
+    i = 0
+    while i < len(vmas):
+        vma = vmas[i]
+        addr = vma.vm_start
+        nxt = vmas[i + 1] if i + 1 < len(vmas) else None
+        unlink_file_vma(vma)
+        if not is_vm_hugetlb_page(vma):
+            # Gather nearby VMAs into one call down
+            while (nxt and nxt.vm_start <= vma.vm_end + PMD_SIZE
+                   and not is_vm_hugetlb_page(nxt)):
+                i += 1
+                vma = nxt
+                nxt = vmas[i + 1] if i + 1 < len(vmas) else None
+                unlink_file_vma(vma)
+        free_pgd_range(mm, addr, vma.vm_end, floor, nxt.vm_start if nxt else ceiling)
+        i += 1
+
+
+def _ceiling_below(x: int, mask: int) -> int | None:
+    """ceiling &= mask, or None when that makes a nonzero ceiling zero (nothing to free)."""
+    if x:
+        x &= mask
+        if not x:
+            return None
+    return x
+
+
+def free_pgd_range(mm: MmStruct, addr: int, end: int, floor: int, ceiling: int) -> None:
+    """mm/memory.c: free the page-table pages that map only [addr, end) within
+    [floor, ceiling): a table goes only when no address outside the range needs it."""
+    addr &= PMD_MASK
+    if addr < floor:
+        addr = ulong(addr + PMD_SIZE)
+        if not addr:
+            return
+    c = _ceiling_below(ceiling, PMD_MASK)
+    if c is None:
+        return
+    ceiling = c
+    if ulong(end - 1) > ulong(ceiling - 1):
+        end -= PMD_SIZE
+    if addr > ulong(end - 1):
+        return
+    pgd = mm.pgd.pgd
+    for i, lo, hi in _entries_in(pgd, addr, end, PGDIR_SHIFT, PGDIR_SIZE):
+        if isinstance(pgd.entries[i], Table):
+            _free_pud_range(pgd, i, lo, hi, floor, ceiling)
+
+
+def _entries_in(table: Table, addr: int, end: int, shift: int, size: int):
+    """(index, sub-range start, sub-range end) of the used entries of table in [addr, end)."""
+    first, last = index_at(addr, shift), index_at(end - 1, shift)
+    base = addr & ~((size << 9) - 1)
+    for i in sorted(k for k in table.entries if first <= k <= last):
+        lo = base + (i << shift)
+        yield i, max(lo, addr), min(lo + size, end)
+
+
+def _table_fits(start: int, end: int, mask: int, floor: int, ceiling: int) -> bool:
+    start &= mask
+    if start < floor:
+        return False
+    c = _ceiling_below(ceiling, mask)
+    if c is None:
+        return False
+    return ulong(end - 1) <= ulong(c - 1)
+
+
+def _free_pud_range(pgd: Table, i: int, addr: int, end: int, floor: int, ceiling: int) -> None:
+    pud = pgd.entries[i]
+    for j, lo, hi in _entries_in(pud, addr, end, PUD_SHIFT, PUD_SIZE):
+        if isinstance(pud.entries[j], Table):
+            _free_pmd_range(pud, j, lo, hi, floor, ceiling)
+    if _table_fits(addr, end, PGDIR_MASK, floor, ceiling):
+        del pgd.entries[i]  # p4d_clear(): the PUD table is freed
+
+
+def _free_pmd_range(pud: Table, j: int, addr: int, end: int, floor: int, ceiling: int) -> None:
+    pmd = pud.entries[j]
+    for k, _, _ in _entries_in(pmd, addr, end, PMD_SHIFT, PMD_SIZE):
+        if isinstance(pmd.entries[k], Table):
+            del pmd.entries[k]  # free_pte_range(): the PTE table is freed
+    if _table_fits(addr, end, PUD_MASK, floor, ceiling):
+        del pud.entries[j]  # pud_clear(): the PMD table is freed

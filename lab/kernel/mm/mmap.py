@@ -1,51 +1,39 @@
 # SPDX-License-Identifier: GPL-2.0-only
-"""Twin of mm/mmap.c: from do_mmap() to the VMA in the tree, and the unmapping MAP_FIXED does.
+"""Twin of mm/mmap.c: from do_mmap() to the VMA in the tree, munmap(), and the unmapping
+MAP_FIXED does.
 
-The kernel keeps VMAs in a maple tree; the lab keeps them in the mm's sorted list. A maple
-state (`MaState`, MA_STATE() in C) is a position in that list, so the twin can walk it with
-the same mas_find/mas_next/mas_prev calls the C makes, and see the same VMAs. The tree's own
-work (node preallocation, locking, RCU) is marked not modelled where the C does it.
+The kernel keeps VMAs in a maple tree; the lab keeps them in the mm's sorted list, walked
+through the maple tree's interface (lab/kernel/lib/maple_tree.py). x86's protection_map and
+vm_get_page_prot() are in lab/kernel/arch/x86/mm/pgprot.py; zapping PTEs and freeing page
+tables (unmap_vmas, free_pgtables) in lab/kernel/mm/memory.py, where the kernel has them.
 
-Plain helpers stand for the C the learner does not step into: first the small inline ones
-and x86's protection_map (arch/x86/mm/pgprot.c) and the maple state; at the end, what munmap
-does below do_mas_align_munmap(): __split_vma(), unmap_region() (zap the PTEs, free the frames
-and page tables), remove_mt(), and vma_merge() for the one case __mmap_region() reaches it.
+Plain helpers stand for the C the learner does not step into: first the small inline ones;
+at the end, what munmap and mprotect do below the twin: __split_vma(), unmap_region(),
+remove_mt(), and vma_merge().
 """
 
 from __future__ import annotations
 
-import bisect
 import copy
 from dataclasses import dataclass
 
 from lab.kernel.arch.x86.include.asm.pgtable import (
-    _PAGE_ACCESSED,
-    _PAGE_DIRTY,
-    _PAGE_NX,
-    _PAGE_PCD,
-    _PAGE_PRESENT,
-    _PAGE_PROTNONE,
-    _PAGE_PWT,
-    _PAGE_RW,
-    _PAGE_SOFT_DIRTY,
-    _PAGE_SPECIAL,
-    _PAGE_USER,
     PAGE_MASK,
     PAGE_SHIFT,
     PAGE_SIZE,
-    PGDIR_MASK,
-    PGDIR_SHIFT,
-    PGDIR_SIZE,
-    PMD_MASK,
-    PMD_SHIFT,
-    PMD_SIZE,
-    PTE_PFN_MASK,
-    PUD_MASK,
-    PUD_SHIFT,
-    PUD_SIZE,
     TASK_SIZE_MAX,
+    pgprot_modify,
 )
-from lab.kernel.file import FMODE_READ, FMODE_WRITE, File, Inode, VmOperations
+from lab.kernel.arch.x86.mm.pgprot import vm_get_page_prot
+from lab.kernel.file import (
+    FMODE_READ,
+    FMODE_UNSIGNED_OFFSET,
+    FMODE_WRITE,
+    MAX_LFS_FILESIZE,
+    File,
+    Inode,
+    VmOperations,
+)
 from lab.kernel.fs.hugetlbfs.inode import hugetlb_file_setup
 from lab.kernel.include.linux.hugetlb import (
     HUGETLB_ANON_FILE,
@@ -69,10 +57,8 @@ from lab.kernel.include.linux.mm import (
     VM_MAYREAD,
     VM_MAYSHARE,
     VM_MAYWRITE,
-    VM_MIXEDMAP,
     VM_NORESERVE,
     VM_PFNMAP,
-    VM_READ,
     VM_SHARED,
     VM_SOFTDIRTY,
     VM_SPECIAL,
@@ -91,8 +77,8 @@ from lab.kernel.include.uapi.errno import (
     EACCES,
     EAGAIN,
     EBADF,
-    EBUSY,
     EEXIST,
+    EFAULT,
     EINVAL,
     ENODEV,
     ENOMEM,
@@ -101,6 +87,7 @@ from lab.kernel.include.uapi.errno import (
     EPERM,
     ETXTBSY,
 )
+from lab.kernel.include.uapi.fcntl import F_SEAL_FUTURE_WRITE, F_SEAL_WRITE
 from lab.kernel.include.uapi.mman import (
     LEGACY_MAP_MASK,
     MAP_ANONYMOUS,
@@ -123,23 +110,39 @@ from lab.kernel.include.uapi.mman import (
     PROT_WRITE,
 )
 from lab.kernel.include.uapi.personality import READ_IMPLIES_EXEC
-from lab.kernel.include.uapi.resource import RLIMIT_AS, RLIMIT_DATA, RLIMIT_MEMLOCK
+from lab.kernel.include.uapi.resource import RLIMIT_AS, RLIMIT_DATA, RLIMIT_MEMLOCK, RLIMIT_STACK
+from lab.kernel.lib.maple_tree import (
+    MaState,
+    mas_empty_area,
+    mas_empty_area_rev,
+    mas_find,
+    mas_next,
+    mas_preallocate,
+    mas_prev,
+    mas_set,
+    mas_set_range,
+    mas_store_gfp,
+    mas_store_prealloc,
+    mas_walk,
+    mt_vmas,
+)
 from lab.kernel.machine import capable, current, kernel, rlimit
-from lab.kernel.mm.hugetlb import put_huge_page_mapping
-from lab.kernel.mm.memory import mm_counter_file, set_page_dirty
+from lab.kernel.mm.memory import (
+    FIRST_USER_ADDRESS,
+    USER_PGTABLES_CEILING,
+    anon_vma_prepare,
+    free_pgtables,
+    unmap_vmas,
+    vma_is_accessible,
+)
 from lab.kernel.mm.mlock import can_do_mlock
 from lab.kernel.mm.shmem import (
-    F_SEAL_FUTURE_WRITE,
-    F_SEAL_WRITE,
-    MAX_LFS_FILESIZE,
     shmem_flags,
     shmem_get_unmapped_area,
     shmem_unacct_size,
     shmem_zero_setup,
 )
-from lab.kernel.mm_struct import MM_ANONPAGES, MmStruct, VmAreaStruct
-from lab.kernel.pagetable import Table, index_at, pte_pfn
-from lab.kernel.physmem import FRAME_ANON, FRAME_HUGE, ZERO_PFN
+from lab.kernel.mm_struct import MmStruct, VmAreaStruct
 from lab.kernel.security import security_mmap_addr, security_vm_enough_memory_mm
 from lab.kernel.twin import (
     IS_ERR_VALUE,
@@ -152,15 +155,11 @@ from lab.kernel.twin import (
 )
 
 TASK_SIZE = TASK_SIZE_MAX  # a 64-bit task (arch/x86/include/asm/page_64_types.h)
-FIRST_USER_ADDRESS = 0  # x86: page tables may be freed from address 0 up
-USER_PGTABLES_CEILING = 0  # ... and up to the top (0 stands for it)
 
 #: mm/mmap.c: the gap kept below a stack VMA (boot option stack_guard_gap=, in pages).
 stack_guard_gap = 256 << PAGE_SHIFT
 #: mm/mmap.c: boot option ignore_rlimit_data, off.
 ignore_rlimit_data = False
-
-FMODE_UNSIGNED_OFFSET = 0x2000  # include/linux/fs.h: only /dev/mem-like drivers set it
 
 #: mm/internal.h vma_dummy_vm_ops: what vma_init() gives a new VMA until its mapper decides.
 vma_dummy_vm_ops = VmOperations("vma_dummy_vm_ops")
@@ -391,196 +390,6 @@ class VmUnmappedAreaInfo:
     high_limit: int = 0
     align_mask: int = 0
     align_offset: int = 0
-
-
-# -- the x86 protection map (arch/x86/mm/pgprot.c, arch/x86/include/asm/pgtable_types.h) --------
-_PP, _RW, _USR, _A, _NX = _PAGE_PRESENT, _PAGE_RW, _PAGE_USER, _PAGE_ACCESSED, _PAGE_NX
-PAGE_NONE = _PAGE_PROTNONE | _A  # not present: __pg(0|0|0|___A|0|0|0|___G), ___G is PROTNONE
-PAGE_SHARED = _PP | _RW | _USR | _A | _NX
-PAGE_SHARED_EXEC = _PP | _RW | _USR | _A
-PAGE_COPY = PAGE_COPY_NOEXEC = PAGE_READONLY = _PP | _USR | _A | _NX
-PAGE_COPY_EXEC = PAGE_READONLY_EXEC = _PP | _USR | _A
-
-#: Indexed by vm_flags & (VM_READ | VM_WRITE | VM_EXEC | VM_SHARED): private writable pages
-#: start read-only (copy on write), shared ones writable.
-protection_map = (
-    PAGE_NONE, PAGE_READONLY, PAGE_COPY, PAGE_COPY,
-    PAGE_READONLY_EXEC, PAGE_READONLY_EXEC, PAGE_COPY_EXEC, PAGE_COPY_EXEC,
-    PAGE_NONE, PAGE_READONLY, PAGE_SHARED, PAGE_SHARED,
-    PAGE_READONLY_EXEC, PAGE_READONLY_EXEC, PAGE_SHARED_EXEC, PAGE_SHARED_EXEC,
-)
-# pgtable_types.h: the PTE bits a change of protection keeps (pfn, caching, A/D, soft-dirty)
-_PAGE_CHG_MASK = (PTE_PFN_MASK | _PAGE_PCD | _PAGE_PWT | _PAGE_SPECIAL | _PAGE_ACCESSED
-                  | _PAGE_DIRTY | _PAGE_SOFT_DIRTY)
-
-
-def vm_get_page_prot(vm_flags: int) -> int:
-    """The PTE bits for a VMA's flags. Protection keys would add bits; the lab's key is 0."""
-    return protection_map[vm_flags & (VM_READ | VM_WRITE | VM_EXEC | VM_SHARED)]
-
-
-def pgprot_modify(oldprot: int, newprot: int) -> int:
-    return (oldprot & _PAGE_CHG_MASK) | (newprot & ~_PAGE_CHG_MASK)
-
-
-# -- a maple state over the sorted VMA list (lib/maple_tree.c, as mm/mmap.c uses it) -----------
-@dataclass
-class MaState:
-    """MA_STATE(): a position [index, last] in a tree of VMAs.
-
-    `tree` is the mm (its sorted VMA list) or a plain list, like the detached tree of
-    do_mas_align_munmap(). `walked` is False while the state is MAS_START: the next lookup
-    starts at `index` itself.
-    """
-
-    tree: object
-    index: int
-    last: int
-    walked: bool = False
-
-
-def _vmas(tree) -> list[VmAreaStruct]:
-    return tree.vmas if isinstance(tree, MmStruct) else tree
-
-
-def _first_ending_after(vmas: list[VmAreaStruct], addr: int) -> int:
-    return bisect.bisect_right(vmas, addr, key=lambda v: v.vm_end)
-
-
-def _first_starting_after(vmas: list[VmAreaStruct], addr: int) -> int:
-    return bisect.bisect_right(vmas, addr, key=lambda v: v.vm_start)
-
-
-def _land(mas: MaState, vma: VmAreaStruct | None) -> VmAreaStruct | None:
-    """Put the state on vma (if one was found)."""
-    if vma is not None:
-        mas.index, mas.last, mas.walked = vma.vm_start, vma.vm_end - 1, True
-    return vma
-
-
-def _holding(vmas: list[VmAreaStruct], addr: int) -> VmAreaStruct | None:
-    i = _first_ending_after(vmas, addr)
-    return vmas[i] if i < len(vmas) and vmas[i].vm_start <= addr else None
-
-
-def mas_set(mas: MaState, addr: int) -> None:
-    mas.index = mas.last = addr
-    mas.walked = False
-
-
-def mas_set_range(mas: MaState, start: int, last: int) -> None:
-    mas.index, mas.last, mas.walked = start, last, False
-
-
-def mas_walk(mas: MaState) -> VmAreaStruct | None:
-    """The VMA containing mas.index."""
-    vma = _holding(_vmas(mas.tree), mas.index)
-    mas.walked = True
-    return _land(mas, vma)
-
-
-def mas_find(mas: MaState, high: int) -> VmAreaStruct | None:
-    """The next VMA (the first at or after index, if not walked) that starts by `high`."""
-    vmas = _vmas(mas.tree)
-    i = _first_starting_after(vmas, mas.last) if mas.walked else \
-        _first_ending_after(vmas, mas.index)
-    if i < len(vmas) and vmas[i].vm_start <= high:
-        return _land(mas, vmas[i])
-    mas.index = mas.last = high
-    mas.walked = True
-    return None
-
-
-def mas_next(mas: MaState, high: int) -> VmAreaStruct | None:
-    """The VMA after the position (after the VMA or gap holding index, if not walked)."""
-    vmas = _vmas(mas.tree)
-    i = _first_starting_after(vmas, mas.last if mas.walked else mas.index)
-    if i < len(vmas) and vmas[i].vm_start <= high:
-        return _land(mas, vmas[i])
-    return None
-
-
-def mas_prev(mas: MaState, low: int) -> VmAreaStruct | None:
-    """The VMA before the position (before the VMA or gap holding index, if not walked)."""
-    vmas = _vmas(mas.tree)
-    ref = mas.index
-    if not mas.walked:
-        holder = _holding(vmas, ref)
-        ref = holder.vm_start if holder is not None else ref
-    i = bisect.bisect_right(vmas, ref, key=lambda v: v.vm_end) - 1
-    if i >= 0 and vmas[i].vm_end - 1 >= low:
-        return _land(mas, vmas[i])
-    return None
-
-
-def mas_store_prealloc(mas: MaState, entry: VmAreaStruct | None) -> None:
-    """Make [index, last] hold entry (or nothing): the VMAs overlapping it leave the tree."""
-    vmas = _vmas(mas.tree)
-    i = _first_ending_after(vmas, mas.index)
-    gone = []
-    while i < len(vmas) and vmas[i].vm_start <= mas.last:
-        if vmas[i] is not entry:
-            gone.append(vmas[i])
-        i += 1
-    present = entry is not None and any(v is entry for v in vmas)
-    if isinstance(mas.tree, MmStruct):
-        for vma in gone:
-            mas.tree.remove_vma(vma)
-        if entry is not None and not present:
-            mas.tree.insert_vma(entry)
-    else:
-        for vma in gone:
-            vmas.remove(vma)
-        if entry is not None and not present:
-            vmas.insert(bisect.bisect_left(vmas, entry.vm_start, key=lambda v: v.vm_start),
-                        entry)
-    mas.walked = True
-
-
-def mas_store_gfp(mas: MaState, entry: VmAreaStruct | None) -> int:
-    mas_store_prealloc(mas, entry)
-    return 0
-
-
-def mas_preallocate(mas: MaState, vma: VmAreaStruct) -> int:
-    return 0  # tree nodes come from kernel memory, which never runs out in the lab
-
-
-def mas_empty_area(mas: MaState, low: int, high: int, size: int) -> int:
-    """The lowest gap with `size` bytes free in [low, high]: mas becomes its first size bytes."""
-    if low >= high:
-        return -EINVAL
-    vmas = _vmas(mas.tree)
-    i = _first_ending_after(vmas, low)
-    while True:
-        lo = max(vmas[i - 1].vm_end if i > 0 else 0, low)
-        hi = min(vmas[i].vm_start - 1 if i < len(vmas) else ULONG_MAX, high)
-        if lo > high:
-            return -EBUSY
-        if lo <= hi and hi - lo + 1 >= size:
-            mas.index, mas.last, mas.walked = lo, lo + size - 1, True
-            return 0
-        if i >= len(vmas):
-            return -EBUSY
-        i += 1
-
-
-def mas_empty_area_rev(mas: MaState, low: int, high: int, size: int) -> int:
-    """The highest gap with `size` bytes free in [low, high]: mas becomes its last size bytes."""
-    if low >= high:
-        return -EINVAL
-    vmas = _vmas(mas.tree)
-    i = _first_starting_after(vmas, high)
-    while i >= 0:
-        lo = max(vmas[i - 1].vm_end if i > 0 else 0, low)
-        hi = min(vmas[i].vm_start - 1 if i < len(vmas) else ULONG_MAX, high)
-        if hi < low:
-            return -EBUSY
-        if lo <= hi and hi - lo + 1 >= size:
-            mas.index, mas.last, mas.walked = hi - size + 1, hi, True
-            return 0
-        i -= 1
-    return -EBUSY
 
 
 # -- mm/mmap.c, in the order of the file -------------------------------------------------------
@@ -1323,6 +1132,144 @@ def do_mas_munmap(mas: MaState, mm: MmStruct, start: int, len: int, uf,
 
 
 @kernel_function
+def __vm_munmap(start: int, len: int, downgrade: bool) -> int:
+    mm = current.mm  # C: struct mm_struct *mm = current->mm;
+    uf = None  # C: LIST_HEAD(uf);
+    mas = MaState(mm, start, start)  # C: MA_STATE(mas, &mm->mm_mt, start, start);
+
+    not_modelled(  # C: if (mmap_write_lock_killable(mm)) ... return -EINTR;
+        "locking: one thread, so the lock is never contended and no fatal signal "
+        "interrupts the wait")
+
+    ret = do_mas_munmap(mas, mm, start, len, uf, downgrade)  # C: ret = do_mas_munmap(&mas, mm,
+    # Returning 1 means the lock was downgraded to read: release that instead.
+    if ret == 1:  # C: if (ret == 1)
+        not_modelled("locking: one thread, no contention")  # C: mmap_read_unlock(mm);
+        ret = 0  # C: ret = 0;
+    else:
+        not_modelled("locking: one thread, no contention")  # C: mmap_write_unlock(mm);
+
+    not_modelled("no VMA in the lab is registered with "
+                 "userfaultfd")  # C: userfaultfd_unmap_complete(mm, &uf);
+    return ret  # C: return ret;
+
+
+@kernel_function(c_name="sys_munmap")
+def sys_munmap(addr: int, len: int) -> int:
+    addr = untagged_addr(addr)  # C: addr = untagged_addr(addr);
+    return __vm_munmap(addr, len, True)  # C: return __vm_munmap(addr, len, true);
+
+
+def untagged_addr(addr: int) -> int:
+    return addr  # x86-64 in 6.1 has no address tags (LAM came in 6.4)
+
+
+@kernel_function
+def acct_stack_growth(vma: VmAreaStruct, size: int, grow: int) -> int:
+    mm = current.mm  # C: struct mm_struct *mm = vma->vm_mm;
+
+    # address space limit tests
+    if not may_expand_vm(mm, vma.vm_flags, grow):  # C: if (!may_expand_vm(mm, vma->vm_flags,
+        return -ENOMEM  # C: return -ENOMEM;
+
+    # Stack limit test
+    if size > rlimit(RLIMIT_STACK):  # C: if (size > rlimit(RLIMIT_STACK))
+        return -ENOMEM  # C: return -ENOMEM;
+
+    # mlock limit tests
+    if mlock_future_check(mm, vma.vm_flags, grow << PAGE_SHIFT):  # C: if (mlock_future_check(
+        return -ENOMEM  # C: return -ENOMEM;
+
+    # Check to ensure the stack will not grow into a hugetlb-only region
+    new_start = vma.vm_start if vma.vm_flags & VM_GROWSUP else \
+        vma.vm_end - size  # C: new_start = (vma->vm_flags & VM_GROWSUP) ? vma->vm_start :
+    if is_hugepage_only_range(mm, new_start, size):  # C: if (is_hugepage_only_range(
+        return -EFAULT  # C: return -EFAULT;
+
+    # Overcommit: the final test, as it charges the commit accounting.
+    if security_vm_enough_memory_mm(mm, grow):  # C: if (security_vm_enough_memory_mm(mm, grow))
+        return -ENOMEM  # C: return -ENOMEM;
+
+    return 0  # C: return 0;
+
+
+def is_hugepage_only_range(mm: MmStruct, addr: int, len: int) -> bool:
+    return False  # only ia64 has address ranges for huge pages only
+
+
+@kernel_function
+def expand_downwards(vma: VmAreaStruct, address: int) -> int:
+    mm = current.mm  # C: struct mm_struct *mm = vma->vm_mm;
+    mas = MaState(mm, vma.vm_start, vma.vm_start)  # C: MA_STATE(mas, &mm->mm_mt, vma->vm_start,
+    error = 0  # C: int error = 0;
+
+    if not vma.vm_flags & VM_GROWSDOWN:  # C: if (!(vma->vm_flags & VM_GROWSDOWN))
+        return -EFAULT  # C: return -EFAULT;
+
+    address &= PAGE_MASK  # C: address &= PAGE_MASK;
+    if address < kernel.mmap_min_addr or address < FIRST_USER_ADDRESS:  # C: if (address <
+        return -EPERM  # C: return -EPERM;
+
+    # Enforce stack_guard_gap
+    prev = mas_prev(mas, 0)  # C: prev = mas_prev(&mas, 0);
+    if prev:  # C: if (prev)
+        if (not prev.vm_flags & VM_GROWSDOWN and vma_is_accessible(prev)  # C: if (!(prev->
+                and address - prev.vm_end < stack_guard_gap):
+            return -ENOMEM  # C: return -ENOMEM;
+
+    if mas_preallocate(mas, vma):  # C: if (mas_preallocate(&mas, vma, GFP_KERNEL))
+        return -ENOMEM  # C: return -ENOMEM;
+
+    # We must make sure the anon_vma is allocated.
+    if anon_vma_prepare(vma):  # C: if (unlikely(anon_vma_prepare(vma)))
+        not_modelled("frees preallocated maple nodes; the lab "
+                     "preallocates none")  # C: mas_destroy(&mas);
+        return -ENOMEM  # C: return -ENOMEM;
+
+    not_modelled("the anon_vma's lock: one thread, no contention")  # C: anon_vma_lock_write(
+
+    # Somebody else might have raced and expanded it already
+    if address < vma.vm_start:  # C: if (address < vma->vm_start)
+        size = vma.vm_end - address  # C: size = vma->vm_end - address;
+        grow = (vma.vm_start - address) >> PAGE_SHIFT  # C: grow = (vma->vm_start - address) >>
+
+        error = -ENOMEM  # C: error = -ENOMEM;
+        if grow <= vma.vm_pgoff:  # C: if (grow <= vma->vm_pgoff)
+            error = acct_stack_growth(vma, size, grow)  # C: error = acct_stack_growth(vma, size,
+            if not error:  # C: if (!error)
+                not_modelled("page-table lock: one thread, no "  # C: spin_lock(&mm->
+                             "contention")
+                if vma.vm_flags & VM_LOCKED:  # C: if (vma->vm_flags & VM_LOCKED)
+                    mm.locked_vm += grow  # C: mm->locked_vm += grow;
+                vm_stat_account(mm, vma.vm_flags, grow)  # C: vm_stat_account(mm, vma->vm_flags,
+                not_modelled(  # C: anon_vma_interval_tree_pre_update_vma(vma);
+                    "the anon_vma's interval tree: the lab keeps no interval trees")
+                vma.vm_start = address  # C: vma->vm_start = address;
+                vma.vm_pgoff -= grow  # C: vma->vm_pgoff -= grow;
+                # Overwrite old entry in mtree.
+                vma_mas_store(vma, mas)  # C: vma_mas_store(vma, &mas);
+                not_modelled(  # C: anon_vma_interval_tree_post_update_vma(vma);
+                    "the anon_vma's interval tree: the lab keeps no interval trees")
+                not_modelled("page-table lock: one thread, no "  # C: spin_unlock(&mm->
+                             "contention")
+
+                not_modelled("perf events: profiling, no effect on memory")  # C: perf_event_mmap(
+    not_modelled("the anon_vma's lock: one thread, no contention")  # C: anon_vma_unlock_write(
+    not_modelled("khugepaged: collapsing into transparent huge pages "  # C: khugepaged_enter_vma(
+                 "in the background is not modelled")
+    not_modelled("frees preallocated maple nodes; the lab preallocates "  # C: mas_destroy(&mas);
+                 "none")
+    return error  # C: return error;
+
+
+@kernel_function
+def expand_stack_locked(vma: VmAreaStruct, address: int) -> int:
+    if not vma.vm_flags & VM_GROWSDOWN:  # C: if (unlikely(!(vma->vm_flags & VM_GROWSDOWN)))
+        return -EINVAL  # C: return -EINVAL;
+    return expand_downwards(vma, address)  # C: return expand_downwards(vma, address);
+
+
+@kernel_function
 def __mmap_region(file: File | None, addr: int, len: int, vm_flags: int,
                   pgoff: int, uf) -> int:
     mm = current.mm  # C: struct mm_struct *mm = current->mm;
@@ -1639,132 +1586,16 @@ def unmap_region(mm: MmStruct, mt, vma: VmAreaStruct, prev: VmAreaStruct | None,
                  next: VmAreaStruct | None, start: int, end: int) -> None:
     """mm/mmap.c: zap the PTEs of [start, end) in vma and the VMAs of mt after it, then free
     the page tables no VMA outside the range still uses (between prev and next)."""
-    vmas = [vma] + [v for v in _vmas(mt) if v is not vma and vma.vm_end <= v.vm_start < end]
-    for v in vmas:
-        unmap_single_vma(mm, v, start, end)
+    vmas = [vma] + [v for v in mt_vmas(mt) if v is not vma and vma.vm_end <= v.vm_start < end]
+    unmap_vmas(mm, vmas, start, end)
     free_pgtables(mm, vmas, prev.vm_end if prev else FIRST_USER_ADDRESS,
                   next.vm_start if next else USER_PGTABLES_CEILING)
-
-
-def unmap_single_vma(mm: MmStruct, vma: VmAreaStruct, start_addr: int, end_addr: int) -> None:
-    """mm/memory.c: unmap_single_vma() down to zap_pte_range(): clear each leaf entry, drop
-    the page's reference and the RSS counter it was charged to."""
-    start, end = max(vma.vm_start, start_addr), min(vma.vm_end, end_addr)
-    if start >= end:
-        return
-    physmem = kernel.physmem
-    for addr, entry, size in list(mm.pgd.leaves(start, end)):
-        mm.pgd.clear(addr)
-        if not entry & (_PAGE_PRESENT | _PAGE_PROTNONE):
-            continue  # no swap in the lab: nothing else can be in a non-present entry
-        pfn = pte_pfn(entry)
-        if entry & _PAGE_SPECIAL or pfn == ZERO_PFN or vma.vm_flags & (VM_PFNMAP | VM_MIXEDMAP):
-            continue  # vm_normal_page() is NULL: no struct page to release
-        if size > PAGE_SIZE or physmem.kind(pfn) == FRAME_HUGE:
-            put_huge_page_mapping(vma, addr, pfn)  # hugetlb pages count in no RSS counter
-            continue
-        if physmem.kind(pfn) == FRAME_ANON:
-            mm.add_mm_counter(MM_ANONPAGES, -1)
-        else:
-            mm.add_mm_counter(mm_counter_file(pfn, vma), -1)
-            if entry & _PAGE_DIRTY and vma.vm_file is not None:
-                index = vma.vm_pgoff + ((addr - vma.vm_start) >> PAGE_SHIFT)
-                set_page_dirty(vma.vm_file.f_mapping, index)
-        physmem.put(pfn)
-
-
-def free_pgtables(mm: MmStruct, vmas: list[VmAreaStruct], floor: int, ceiling: int) -> None:
-    """mm/memory.c: hide the VMAs from rmap, then free their page tables (free_pgd_range)."""
-    i = 0
-    while i < len(vmas):
-        vma = vmas[i]
-        addr = vma.vm_start
-        nxt = vmas[i + 1] if i + 1 < len(vmas) else None
-        unlink_file_vma(vma)
-        if not is_vm_hugetlb_page(vma):
-            # Gather nearby VMAs into one call down
-            while (nxt and nxt.vm_start <= vma.vm_end + PMD_SIZE
-                   and not is_vm_hugetlb_page(nxt)):
-                i += 1
-                vma = nxt
-                nxt = vmas[i + 1] if i + 1 < len(vmas) else None
-                unlink_file_vma(vma)
-        free_pgd_range(mm, addr, vma.vm_end, floor, nxt.vm_start if nxt else ceiling)
-        i += 1
-
-
-def _ceiling_below(x: int, mask: int) -> int | None:
-    """ceiling &= mask, or None when that makes a nonzero ceiling zero (nothing to free)."""
-    if x:
-        x &= mask
-        if not x:
-            return None
-    return x
-
-
-def free_pgd_range(mm: MmStruct, addr: int, end: int, floor: int, ceiling: int) -> None:
-    """mm/memory.c: free the page-table pages that map only [addr, end) within
-    [floor, ceiling): a table goes only when no address outside the range needs it."""
-    addr &= PMD_MASK
-    if addr < floor:
-        addr = ulong(addr + PMD_SIZE)
-        if not addr:
-            return
-    c = _ceiling_below(ceiling, PMD_MASK)
-    if c is None:
-        return
-    ceiling = c
-    if ulong(end - 1) > ulong(ceiling - 1):
-        end -= PMD_SIZE
-    if addr > ulong(end - 1):
-        return
-    pgd = mm.pgd.pgd
-    for i, lo, hi in _entries_in(pgd, addr, end, PGDIR_SHIFT, PGDIR_SIZE):
-        if isinstance(pgd.entries[i], Table):
-            _free_pud_range(pgd, i, lo, hi, floor, ceiling)
-
-
-def _entries_in(table: Table, addr: int, end: int, shift: int, size: int):
-    """(index, sub-range start, sub-range end) of the used entries of table in [addr, end)."""
-    first, last = index_at(addr, shift), index_at(end - 1, shift)
-    base = addr & ~((size << 9) - 1)
-    for i in sorted(k for k in table.entries if first <= k <= last):
-        lo = base + (i << shift)
-        yield i, max(lo, addr), min(lo + size, end)
-
-
-def _table_fits(start: int, end: int, mask: int, floor: int, ceiling: int) -> bool:
-    start &= mask
-    if start < floor:
-        return False
-    c = _ceiling_below(ceiling, mask)
-    if c is None:
-        return False
-    return ulong(end - 1) <= ulong(c - 1)
-
-
-def _free_pud_range(pgd: Table, i: int, addr: int, end: int, floor: int, ceiling: int) -> None:
-    pud = pgd.entries[i]
-    for j, lo, hi in _entries_in(pud, addr, end, PUD_SHIFT, PUD_SIZE):
-        if isinstance(pud.entries[j], Table):
-            _free_pmd_range(pud, j, lo, hi, floor, ceiling)
-    if _table_fits(addr, end, PGDIR_MASK, floor, ceiling):
-        del pgd.entries[i]  # p4d_clear(): the PUD table is freed
-
-
-def _free_pmd_range(pud: Table, j: int, addr: int, end: int, floor: int, ceiling: int) -> None:
-    pmd = pud.entries[j]
-    for k, _, _ in _entries_in(pmd, addr, end, PMD_SHIFT, PMD_SIZE):
-        if isinstance(pmd.entries[k], Table):
-            del pmd.entries[k]  # free_pte_range(): the PTE table is freed
-    if _table_fits(addr, end, PUD_MASK, floor, ceiling):
-        del pud.entries[j]  # pud_clear(): the PMD table is freed
 
 
 def remove_mt(mm: MmStruct, mas: MaState) -> None:
     """mm/mmap.c: account for and free the detached VMAs."""
     nr_accounted = 0
-    for vma in list(_vmas(mas.tree)):
+    for vma in list(mt_vmas(mas.tree)):
         nrpages = vma_pages(vma)
         if vma.vm_flags & VM_ACCOUNT:
             nr_accounted += nrpages
@@ -1800,34 +1631,83 @@ def fput(file: File) -> None:
 
 def vma_merge(mm: MmStruct, prev: VmAreaStruct | None, addr: int, end: int, vm_flags: int,
               anon_vma, file: File | None, pgoff: int) -> VmAreaStruct | None:
-    """mm/mmap.c, for the case __mmap_region() reaches: [addr, end) is a new VMA not yet in
-    the tree, after prev. Grow prev or the next VMA over it (or prev over both), or NULL."""
+    """mm/mmap.c: can [addr, end), with these flags, become part of prev or of the next VMA?
+
+    The range is a hole after prev (mmap: cases 1-3), or part of an existing VMA whose flags
+    mprotect is changing (cases 4-8 of the kernel's comment). The neighbour that can take
+    it grows over it (__vma_adjust()); a VMA wholly covered goes. NULL when none can.
+    """
     if vm_flags & VM_SPECIAL:
         return None
     pglen = (end - addr) >> PAGE_SHIFT
     next = find_vma(mm, prev.vm_end if prev else 0)
+    mid = next
+    if next and next.vm_end == end:  # cases 6, 7, 8
+        next = find_vma(mm, next.vm_end)
     merge_prev = bool(prev and prev.vm_end == addr
                       and can_vma_merge_after(prev, vm_flags, anon_vma, file, pgoff))
     merge_next = bool(next and end == next.vm_start
                       and can_vma_merge_before(next, vm_flags, anon_vma, file, pgoff + pglen))
+    gone: list[VmAreaStruct] = []
     if merge_prev and merge_next and is_mergeable_anon_vma(prev.anon_vma, next.anon_vma, None):
-        res, new_start, new_end, new_pgoff, gone = prev, prev.vm_start, next.vm_end, \
-            prev.vm_pgoff, next
-    elif merge_prev:
-        res, new_start, new_end, new_pgoff, gone = prev, prev.vm_start, end, prev.vm_pgoff, None
+        # cases 1, 6: prev grows over the range and next (and mid, if mid is the range)
+        gone = [v for v in (mid, next) if v is not None and v is not prev]
+        gone = list(dict.fromkeys(gone))
+        res, new_end = prev, next.vm_end
+        _vma_adjust_range(mm, res, prev.vm_start, new_end, prev.vm_pgoff, gone)
+    elif merge_prev:  # cases 2, 5, 7
+        res = prev
+        if mid is not None and mid.vm_start < end:
+            if mid.vm_end == end:  # case 7: mid goes
+                gone = [mid]
+            else:  # case 5: mid's start moves up to end, prev takes its first pages
+                _adjust_start(mid, end, None)
+                if mid.anon_vma and not prev.anon_vma:
+                    prev.anon_vma = mid.anon_vma
+        _vma_adjust_range(mm, res, prev.vm_start, end, prev.vm_pgoff, gone)
     elif merge_next:
-        res, new_start, new_end, new_pgoff, gone = next, addr, next.vm_end, \
-            next.vm_pgoff - pglen, None
+        res = next
+        if prev and addr < prev.vm_end:  # case 4: prev shrinks, next grows down to addr
+            prev.vm_end = addr
+            _adjust_start(next, addr, prev)
+        else:  # cases 3, 8: next grows down over the range (mid, in case 8, goes)
+            if mid is not None and mid is not next and mid.vm_start >= addr:
+                gone = [mid]
+            _adjust_start(next, addr, mid if gone else None)
+            _vma_adjust_range(mm, next, addr, next.vm_end, next.vm_pgoff, gone)
     else:
         return None
-    if gone is not None:
-        if gone.anon_vma and not res.anon_vma:
-            res.anon_vma = gone.anon_vma
-        unlink_file_vma(gone)
-        mm.remove_vma(gone)
-        mm.map_count -= 1
-    res.vm_start, res.vm_end, res.vm_pgoff = new_start, new_end, new_pgoff
     return res
+
+
+def _adjust_start(vma: VmAreaStruct, start: int, exporter: VmAreaStruct | None) -> None:
+    """Move vma's start (its pgoff with it); pages it takes over bring their anon_vma."""
+    vma.vm_pgoff += (start - vma.vm_start) >> PAGE_SHIFT if start > vma.vm_start else \
+        -((vma.vm_start - start) >> PAGE_SHIFT)
+    vma.vm_start = start
+    if exporter is not None and exporter.anon_vma and not vma.anon_vma:
+        vma.anon_vma = exporter.anon_vma
+
+
+def _vma_adjust_range(mm: MmStruct, vma: VmAreaStruct, start: int, end: int, pgoff: int,
+                      gone: list[VmAreaStruct]) -> None:
+    """__vma_adjust(): vma becomes [start, end); the VMAs in `gone` leave the tree."""
+    for g in gone:
+        if g.anon_vma and not vma.anon_vma:
+            vma.anon_vma = g.anon_vma
+        unlink_file_vma(g)
+        mm.remove_vma(g)
+        mm.map_count -= 1
+        if g.vm_file:
+            fput(g.vm_file)
+    vma.vm_start, vma.vm_end, vma.vm_pgoff = start, end, pgoff
+
+
+def split_vma(mm: MmStruct, vma: VmAreaStruct, addr: int, new_below: int) -> int:
+    """mm/mmap.c: __split_vma(), unless the mm already has the most VMAs it may."""
+    if mm.map_count >= kernel.sysctl_max_map_count:
+        return -ENOMEM
+    return __split_vma(mm, vma, addr, new_below)
 
 
 # mm/util.c's twin imports this module too: import it last, when this one is complete.

@@ -18,6 +18,8 @@ from lab.kernel.arch.x86.include.asm.pgtable import TASK_SIZE_MAX as TASK_SIZE  
 from lab.kernel.file import (
     FMODE_READ,
     FMODE_WRITE,
+    MAX_LFS_FILESIZE,
+    S_PRIVATE,
     File,
     FileOperations,
     Inode,
@@ -27,7 +29,7 @@ from lab.kernel.file import (
 from lab.kernel.include.linux.mm import VM_NORESERVE, VM_SHARED, VM_WRITE
 from lab.kernel.include.linux.mm_types import VM_FAULT_LOCKED
 from lab.kernel.include.uapi.errno import EINVAL, ENOMEM, ENOSPC, EPERM
-from lab.kernel.include.uapi.fcntl import O_RDWR
+from lab.kernel.include.uapi.fcntl import F_SEAL_FUTURE_WRITE, F_SEAL_WRITE, O_RDWR
 from lab.kernel.include.uapi.mman import MAP_FIXED
 from lab.kernel.machine import current, kernel
 from lab.kernel.mm.filemap import filemap_map_pages
@@ -36,8 +38,6 @@ from lab.kernel.physmem import FRAME_FILE
 from lab.kernel.twin import IS_ERR_VALUE, MAX_ERRNO, kernel_function, not_modelled
 
 CONFIG_TRANSPARENT_HUGEPAGE = True  # Debian builds it in (the lab's KERNEL_CONFIG)
-MAX_LFS_FILESIZE = (1 << 63) - 1  # include/linux/fs.h: LLONG_MAX on 64-bit
-S_PRIVATE = 1 << 9  # include/linux/fs.h: an fs-internal inode, security checks skipped
 S_IFREG, S_IRWXUGO = 0o100000, 0o777
 
 # mm/shmem.c: the values of shmem_huge and of a mount's huge= option
@@ -49,9 +49,6 @@ SGP_CACHE = 2  # shmem_get_folio_gfp(): find or allocate the page, do not read p
 
 #: The internal mount behind shmem_kernel_file_setup() (shm_mnt): its files' st_dev is 00:01.
 shm_mnt = SuperBlock("shmem")
-
-# include/uapi/linux/fcntl.h: memfd seals that forbid writing
-F_SEAL_WRITE, F_SEAL_FUTURE_WRITE = 0x0008, 0x0010
 
 
 def IS_ERR(x) -> bool:  # noqa: N802

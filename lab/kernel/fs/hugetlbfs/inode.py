@@ -12,6 +12,7 @@ from lab.kernel.arch.x86.include.asm.pgtable import PAGE_MASK, PAGE_SHIFT
 from lab.kernel.file import (
     FMODE_READ,
     FMODE_WRITE,
+    S_PRIVATE,
     File,
     FileOperations,
     Inode,
@@ -35,7 +36,7 @@ from lab.kernel.include.uapi.fcntl import O_RDWR
 from lab.kernel.machine import kernel
 from lab.kernel.mm.hugetlb import hugetlb_reserve_pages
 from lab.kernel.mm.memory import BUG
-from lab.kernel.mm.shmem import S_IFREG, S_IRWXUGO, S_PRIVATE, seal_check_write
+from lab.kernel.mm.shmem import S_IFREG, S_IRWXUGO, seal_check_write
 from lab.kernel.twin import MAX_ERRNO, ULONG_MAX, goto_label, kernel_function, not_modelled
 
 BITS_PER_LONG = 64

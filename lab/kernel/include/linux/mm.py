@@ -106,6 +106,13 @@ FAULT_FLAG_DEFAULT = (mm_types.FAULT_FLAG_ALLOW_RETRY | mm_types.FAULT_FLAG_KILL
 
 VM_UNMAPPED_AREA_TOPDOWN = 1  # vm_unmapped_area_info.flags
 
+# change_protection()'s cp_flags
+MM_CP_TRY_CHANGE_WRITABLE = 1 << 0  # make PTEs writable where no fault needs to see the write
+MM_CP_PROT_NUMA = 1 << 1  # NUMA balancing's PROT_NONE hinting
+MM_CP_UFFD_WP = 1 << 2  # userfaultfd write-protect
+MM_CP_UFFD_WP_RESOLVE = 1 << 3  # userfaultfd write-unprotect
+MM_CP_UFFD_WP_ALL = MM_CP_UFFD_WP | MM_CP_UFFD_WP_RESOLVE
+
 FOLL_WRITE = 0x01  # check pte is writable
 FOLL_TOUCH = 0x02  # mark page accessed
 FOLL_GET = 0x04  # do get_page on page

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
-"""open(2) flags of include/uapi/asm-generic/fcntl.h (x86 uses the generic ones), octal as in C."""
+"""open(2) flags of include/uapi/asm-generic/fcntl.h (x86 uses the generic ones), octal as in C,
+and the memfd seals of include/uapi/linux/fcntl.h."""
 
 O_ACCMODE = 0o00000003
 O_RDONLY = 0o00000000
@@ -25,3 +26,10 @@ O_PATH = 0o10000000
 __O_TMPFILE = 0o20000000
 O_TMPFILE = __O_TMPFILE | O_DIRECTORY
 O_NDELAY = O_NONBLOCK
+
+# include/uapi/linux/fcntl.h: the seals of a memfd (fcntl(F_ADD_SEALS))
+F_SEAL_SEAL = 0x0001  # prevent further seals from being set
+F_SEAL_SHRINK = 0x0002  # prevent file from shrinking
+F_SEAL_GROW = 0x0004  # prevent file from growing
+F_SEAL_WRITE = 0x0008  # prevent writes
+F_SEAL_FUTURE_WRITE = 0x0010  # prevent future writes while mapped

@@ -42,6 +42,10 @@ SIGSYS = 31
 SIGUNUSED = 31  # an alias of SIGSYS
 SIGRTMIN = 32  # the first real-time signal
 
+# si_code values every signal may carry
+SI_USER = 0  # sent by kill, sigsend, raise
+SI_KERNEL = 0x80  # sent by the kernel from somewhere
+
 # si_code of a SIGSEGV
 SEGV_MAPERR = 1  # no mapping at the address
 SEGV_ACCERR = 2  # a mapping is there, but it does not allow this access
@@ -69,3 +73,11 @@ SIGNAL_NAMES: dict[int, str] = {
 }
 SEGV_CODE_NAMES: dict[int, str] = {v: k for k, v in globals().items() if k.startswith("SEGV_")}
 BUS_CODE_NAMES: dict[int, str] = {v: k for k, v in globals().items() if k.startswith("BUS_")}
+
+
+def si_code_name(signo: int, code: int) -> str:
+    """The name of a si_code: SEGV_MAPERR for SIGSEGV's 1, BUS_ADRERR for SIGBUS's 2."""
+    names = {SIGSEGV: SEGV_CODE_NAMES, SIGBUS: BUS_CODE_NAMES}.get(signo, {})
+    if code in names:
+        return names[code]
+    return {SI_USER: "SI_USER", SI_KERNEL: "SI_KERNEL"}.get(code, str(code))

@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Located complaints about a lesson file, printed like a compiler's: FILE:LINE:COLUMN: text.
+
+A diagnostic stores a message key and its parameters, not the text, so the same check speaks
+English or Chinese (lab/lessons/i18n.py) when it is printed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from lab.lessons.i18n import t
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    path: str
+    line: int
+    column: int
+    key: str
+    params: tuple[tuple[str, Any], ...] = ()
+    severity: str = "error"  # "error" fails `lessons check`; "note" does not
+
+    def message(self, lang: str = "en") -> str:
+        return t(self.key, lang, **dict(self.params))
+
+    def render(self, lang: str = "en") -> str:
+        where = f"{self.path}:{self.line}" + (f":{self.column}" if self.column > 0 else "")
+        label = t("severity_" + self.severity, lang)
+        return f"{where}: {label}: {self.message(lang)}"
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+@dataclass
+class Diagnostics:
+    """What the loader and validator found, in the order they found it."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, path: str, line: int, column: int, key: str, **params: Any) -> None:
+        self.items.append(Diagnostic(path, line, column, key, tuple(params.items())))
+
+    def note(self, path: str, line: int, column: int, key: str, **params: Any) -> None:
+        self.items.append(Diagnostic(path, line, column, key, tuple(params.items()), "note"))
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "error"]
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def extend(self, other: Diagnostics) -> None:
+        self.items.extend(other.items)
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(self.items, key=lambda d: (d.path, d.line, d.column))
+
+
+class LessonError(Exception):
+    """A lesson that cannot be loaded, with every located reason."""
+
+    def __init__(self, diagnostics: Diagnostics):
+        super().__init__("\n".join(d.render() for d in diagnostics.errors))
+        self.diagnostics = diagnostics
+
+    def render(self, lang: str = "en") -> str:
+        return "\n".join(d.render(lang) for d in self.diagnostics.sorted()
+                         if d.severity == "error")

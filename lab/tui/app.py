@@ -1,0 +1,168 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""The mmaplab app: a recorded scenario, stepped line by line in the terminal.
+
+`MmapLab(session)` shows a Session; `open_lab(text, name)` records a scenario first. The
+terminal decides a few things: 16-colour consoles (TERM=linux) get the ANSI theme, NO_COLOR
+is honoured by Textual, a locale that is not UTF-8 gets ASCII glyphs, COLORFGBG or
+MMAPLAB_THEME picks a light theme.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable, Mapping
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from lab.stepping.session import Session
+from lab.tui import glyphs as glyph_sets
+from lab.tui.screens.lab import LabScreen
+
+LIGHT_THEME = "textual-light"
+DARK_THEME = "textual-dark"
+ANSI_THEME = "ansi-dark"
+ANSI_LIGHT_THEME = "ansi-light"
+
+
+def choose_theme(env: Mapping[str, str]) -> str:
+    """The starting theme: MMAPLAB_THEME (dark, light or any Textual theme), else the
+    terminal's hints (COLORFGBG's background, TERM=linux's 16 colours)."""
+    wanted = env.get("MMAPLAB_THEME", "").strip()
+    light = False
+    if wanted in ("light", "dark"):
+        light = wanted == "light"
+    elif wanted:
+        return wanted
+    else:
+        bg = env.get("COLORFGBG", "").split(";")[-1]
+        light = bg.isdigit() and int(bg) in (7, 15)
+    if env.get("TERM", "") == "linux":
+        return ANSI_LIGHT_THEME if light else ANSI_THEME
+    return LIGHT_THEME if light else DARK_THEME
+
+
+class MmapLab(App):
+    """Step through Linux 6.1.192's mmap(2): the real C beside its Python twin."""
+
+    TITLE = "mmaplab"
+    CSS = """
+    Screen { background: $background; }
+    .-ascii Panel { border: ascii $foreground 30%; }
+    .-ascii Panel:focus-within { border: ascii $accent; }
+    .-narrow Panel { border: none; border-top: solid $foreground 30%; }
+    .-narrow Panel:focus-within { border: none; border-top: solid $accent; }
+    .-ascii.-narrow Panel { border: none; border-top: ascii $foreground 30%; }
+    .-ascii.-narrow Panel:focus-within { border: none; border-top: ascii $accent; }
+    .-narrow Deck.-titled > Panel, .-narrow Deck.-titled > Panel:focus-within { border: none; }
+    .-narrow Deck.-titled > Panel:focus-within { background-tint: $accent 5%; }
+    """
+    ENABLE_COMMAND_PALETTE = True
+    AUTO_FOCUS = None  # keys go to the lab; Tab or a number key picks a panel
+
+    def __init__(self, session: Session, *, env: Mapping[str, str] | None = None,
+                 theme: str | None = None, exit_after_first_frame: bool = False):
+        super().__init__()
+        env = os.environ if env is None else env
+        self.glyphs = glyph_sets.choose(env)
+        self.session = session
+        self._exit_after_first_frame = exit_after_first_frame
+        self.first_frame_at: float | None = None
+        start_theme = theme or choose_theme(env)
+        if start_theme not in self.available_themes:
+            start_theme = DARK_THEME
+        self.theme = start_theme
+
+    def action_command_palette(self) -> None:
+        super().action_command_palette()
+        if self.glyphs.ascii:  # the palette's magnifying glass is not ASCII
+            self.call_after_refresh(self._ascii_palette)
+
+    def _ascii_palette(self) -> None:
+        for icon in self.screen.query("SearchIcon"):
+            icon.icon = ">"  # type: ignore[attr-defined]
+
+    def get_default_screen(self) -> Screen:
+        palette = "dark" if self.current_theme.dark else "light"
+        return LabScreen(self.session, self.glyphs, palette)
+
+    @property
+    def lab(self) -> LabScreen:
+        for screen in self.screen_stack:
+            if isinstance(screen, LabScreen):
+                return screen
+        raise LookupError("no lab screen")
+
+    def on_mount(self) -> None:
+        for rec in self.session.records:
+            if rec.error is not None:  # the statement the simulator could not run
+                self.notify(str(rec.error), title="This statement cannot run",
+                            severity="error", timeout=10)
+        if self._exit_after_first_frame:
+            self.lab.call_after_refresh(self._first_frame)
+
+    def _first_frame(self) -> None:
+        # one more refresh: the panels fill in on the frame after the layout
+        def done() -> None:
+            self.first_frame_at = time.perf_counter()
+            self.exit(self.first_frame_at)
+
+        self.lab.call_after_refresh(done)
+
+    # -- the command palette: every action of the lab, by name ----------------------------------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        try:
+            lab = self.lab
+        except LookupError:
+            return
+        seen = set()
+        for b in lab._bindings_for_help():
+            if b.action in seen or not b.description:
+                continue
+            seen.add(b.action)
+            key = self.get_key_display(b)
+            yield SystemCommand(f"{b.tooltip or b.description} ({key})", b.description,
+                                _runner(lab, b.action))
+        extra = (
+            ("Edit the current statement", "replace it with another (the editor opens "
+             "with its text)", lab.action_edit_current),
+            ("Add a breakpoint…", "at a C line or function, optionally with a condition "
+             "(mm/mmap.c:1317 if len > 4096)", self._ask_breakpoint),
+            ("Clear all breakpoints", "remove every breakpoint", lab.clear_breakpoints),
+            ("Show VmFlags in the VMA panel", "toggle the VmFlags column (v in the panel)",
+             lab.action_toggle_vmflags),
+            ("Follow the step in the page tables", "forget the chosen address",
+             lambda: lab.set_address(None)),
+            ("Follow the execution marker", "scroll the C panel back to the current line",
+             lambda: [c.follow() for c in lab.query("CSourcePanel")]),
+        )
+        for title, help_text, callback in extra:
+            yield SystemCommand(title, help_text, callback)
+
+    def _ask_breakpoint(self) -> None:
+        from lab.tui.screens.ask import AskScreen
+
+        lab = self.lab
+        self.push_screen(AskScreen(
+            "Add a breakpoint",
+            "A C line (mm/mmap.c:1317) or a function (do_mmap), then optionally "
+            "`if CONDITION` on the locals (len > 4096, flags & MAP_FIXED).",
+            lab.add_breakpoint))
+
+
+def _runner(screen: LabScreen, action: str):
+    def run() -> None:
+        screen.run_action(action)
+
+    return run
+
+
+def open_lab(text: str, source_name: str, **kw) -> MmapLab:
+    """Record `text` and make the app (raises ScenarioError on a bad scenario)."""
+    from lab.runner import scenario_constants
+    from lab.scenario import parse_scenario
+
+    scenario = parse_scenario(text, source_name, scenario_constants())
+    return MmapLab(Session(scenario), **kw)

@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""The flags panel: prot, flags, vm_flags and gup_flags decoded bit by bit.
+
+Each word as the trace last saw it in this call (and in which function), then every set bit
+with its hex value and name; a bit the last step set or cleared is marked.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from lab.tui.glyphs import UNICODE, Glyphs
+from lab.tui.model import FlagWord, StepView
+from lab.tui.panels.base import LineList, Panel
+
+_HELP = {
+    "prot": "mmap's prot: what the process may do with the pages",
+    "flags": "mmap's flags: the kind of mapping and how it is made",
+    "vm_flags": "the VMA's flags, VM_*: what the kernel keeps for the mapping",
+    "gup_flags": "get_user_pages' flags, FOLL_*: how populate walks the pages",
+}
+
+
+class FlagsPanel(Panel):
+    TITLE = "Flags"
+    KEY = "7"
+    COMPONENT_CLASSES = {"flags--word", "flags--where", "flags--set", "flags--cleared",
+                         "flags--bit"}
+    DEFAULT_CSS = """
+    FlagsPanel > .flags--word { text-style: bold; color: $accent; }
+    FlagsPanel > .flags--where { color: $foreground 55%; }
+    FlagsPanel > .flags--set { color: $success; text-style: bold; }
+    FlagsPanel > .flags--cleared { color: $error; text-style: strike; }
+    FlagsPanel > .flags--bit { color: $foreground 85%; }
+    """
+
+    def __init__(self, *, glyphs: Glyphs = UNICODE, id: str | None = None,
+                 classes: str | None = None):
+        super().__init__(id=id, classes=classes)
+        self.glyphs = glyphs
+
+    def compose(self):
+        yield LineList()
+
+    def show_view(self, view: StepView) -> None:
+        items = []
+        for word in view.flags:
+            items.extend(self._word(word))
+        self.query_one(LineList).set_lines(items)
+
+    def _word(self, w: FlagWord) -> list:
+        word_s, where_s = self.style("flags--word"), self.style("flags--where")
+        set_s, clr_s, bit_s = (self.style("flags--set"), self.style("flags--cleared"),
+                               self.style("flags--bit"))
+        g = self.glyphs
+        head = Text(w.name, style=word_s)
+        if w.value is None:
+            head.append("  not seen yet in this call", style=where_s)
+            return [(("h", w.name, None), head)]
+        head.append(f" = {w.value:#x}")
+        if w.function:
+            head.append(f"  in {w.function}", style=where_s)
+        out = [(("h", w.name, w.value, w.function), head)]
+        if not w.bits:
+            out.append((("z", w.name), Text("  (no bits set)", style=where_s)))
+        for b in w.bits:
+            mark = g.added if b.change == "set" else g.removed if b.change == "cleared" else " "
+            style = set_s if b.change == "set" else clr_s if b.change == "cleared" else bit_s
+            t = Text(f" {mark}", style=style)
+            t.append(f"{b.bit:#10x} ", style=where_s)
+            t.append(b.name, style=style)
+            if b.change:
+                t.append(f"  {b.change} by the last step", style=where_s)
+            out.append((("b", w.name, b), t))
+        return out

@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""The status line: which kernel, which statement, which step, where in the C."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from lab import KERNEL_VERSION
+from lab.tui.model import StepView
+from lab.tui.panels.base import TextLine
+
+
+class StatusBar(TextLine):
+    COMPONENT_CLASSES = {"status--where", "status--dim", "status--note"}
+    DEFAULT_CSS = """
+    StatusBar { height: 1; background: $panel; color: $foreground; padding: 0 1; }
+    StatusBar > .status--where { color: $warning; text-style: bold; }
+    StatusBar > .status--dim { color: $foreground 60%; }
+    StatusBar > .status--note { color: $accent; }
+    """
+
+    def show(self, view: StepView, breakpoints: int = 0, note: str = "") -> None:
+        dim = self.get_component_rich_style("status--dim", partial=True)
+        where = self.get_component_rich_style("status--where", partial=True)
+        text = Text(f"mmaplab · Linux {KERNEL_VERSION}", style="bold")
+        text.append(f"  statement {view.pos.statement + 1}/{view.statement_count}", style=dim)
+        text.append(f"  step {min(view.global_index + 1, view.total_steps)}/{view.total_steps}",
+                    style=dim)
+        if view.at_end:
+            text.append("  end of scenario", style=where)
+        elif view.step is not None:
+            text.append(f"  {view.step.function}", style=where)
+            text.append(f" {view.step.c_path}:{view.step.c_line}", style=dim)
+        if breakpoints:
+            text.append(f"  {breakpoints} breakpoint{'s' if breakpoints > 1 else ''}",
+                        style=dim)
+        if note:
+            text.append(f"  {note}",
+                        style=self.get_component_rich_style("status--note", partial=True))
+        self.update(text)

@@ -1,0 +1,676 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""The stepping screen: the panels around one position in a recorded scenario.
+
+The screen owns the session and the position; it builds one StepView per move and hands it
+to every panel (attributes down); panels post what the learner picks (messages up). Its
+layout depends on the terminal: every panel at 160x45 and up, code and a deck of state panels
+at 120x40, code plus one switchable state panel at 80x24, and below that a request to enlarge
+the terminal. The layout is rebuilt only when the size class changes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.binding import Binding
+from textual.containers import Center, Horizontal, Middle, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from lab.runner import scenario_constants
+from lab.scenario import ScenarioError, bound_name, evaluate, parse_expression
+from lab.stepping.session import Breakpoint, Position, Session
+from lab.tui.deck import Deck
+from lab.tui.editor import ScenarioEditor
+from lab.tui.glyphs import Glyphs
+from lab.tui.model import LabModel, StepView
+from lab.tui.panels.base import Panel
+from lab.tui.panels.c_source import CSourcePanel, KernelCode
+from lab.tui.panels.call_stack import CallStackPanel
+from lab.tui.panels.errors import ErrorsPanel
+from lab.tui.panels.flags import FlagsPanel
+from lab.tui.panels.locals_panel import LocalsPanel
+from lab.tui.panels.narration import NarrationPanel
+from lab.tui.panels.page_tables import PageTablePanel
+from lab.tui.panels.python_twin import PythonTwinPanel
+from lab.tui.panels.scenario import ScenarioPanel
+from lab.tui.panels.status import StatusBar
+from lab.tui.panels.vmas import VmaPanel
+from lab.tui.screens.ask import AskScreen
+from lab.tui.screens.help import HelpScreen
+
+MIN_SIZE = (80, 24)
+BACK = Binding.Group("Back ", compact=True)
+
+
+def size_class(width: int, height: int) -> str:
+    if width >= 160 and height >= 45:
+        return "wide"
+    if width >= 120 and height >= 34:
+        return "medium"
+    if width >= MIN_SIZE[0] and height >= MIN_SIZE[1]:
+        return "narrow"
+    return "tiny"
+
+
+PANEL_IDS = ("c", "py", "stack", "locals", "vmas", "pt", "flags", "errors", "scenario",
+             "narration")
+
+
+@dataclass
+class LabState:
+    """What the learner set up, kept across layouts and scenario edits."""
+
+    at_end: bool = False
+    address: int | None = None
+    note: str = ""
+
+
+class LabScreen(Screen):
+    """Step through the session, C beside Python, the process's state around them."""
+
+    BINDINGS = [
+        Binding("s", "step_into", "Step", tooltip="Step into: the next line, entering calls"),
+        Binding("n", "step_over", "Next", tooltip="Next: the next line here; calls run"),
+        Binding("f", "step_out", "Finish", tooltip="Finish: run until the caller"),
+        Binding("c", "continue_", "Cont", tooltip="Continue to the next breakpoint"),
+        Binding("b", "toggle_breakpoint", "Break",
+                tooltip="Breakpoint on or off at the current line (or the C cursor's)"),
+        Binding("S", "step_back", "Back", group=BACK, tooltip="Back one step"),
+        Binding("N", "reverse_step_over", "Back over", group=BACK,
+                tooltip="Back one line here; calls are skipped"),
+        Binding("F", "reverse_step_out", "Back out", group=BACK,
+                tooltip="Back to where this function was called"),
+        Binding("C", "reverse_continue", "Back cont", group=BACK,
+                tooltip="Back to the previous breakpoint"),
+        Binding("left", "step_back", "Back", show=False, tooltip="Back one step"),
+        Binding("right", "step_into", "Step", show=False, tooltip="Step into"),
+        Binding("g", "goto", "Goto",
+                tooltip="Go to a step, an errno, a C line, a function or a statement"),
+        Binding("e", "edit", "Edit", tooltip="Edit the scenario: add a statement"),
+        Binding("E", "goto_error", "Error", show=False,
+                tooltip="Go to the step that returned the error"),
+        Binding("u", "run_to_cursor", "Until", show=False,
+                tooltip="Run until the line under the C cursor"),
+        Binding("r", "restart", "Restart", show=False, tooltip="Restart: back to the first step"),
+        Binding("a", "choose_address", "Address", show=False,
+                tooltip="Show the page tables of an address"),
+        Binding("w", "who", "Who", show=False,
+                tooltip="Go back to the step that wrote this PTE (or changed this VMA)"),
+        Binding("t", "toggle_theme", "Theme", show=False, tooltip="Light or dark theme"),
+        Binding("question_mark,f1", "help", "Help", key_display="?", tooltip="Help"),
+        *(Binding(k, f"show_panel('{p}')", name, show=False, tooltip=f"Show the {name} panel")
+          for k, p, name in (("1", "c", "C source"), ("2", "py", "Python twin"),
+                             ("3", "stack", "call stack"), ("4", "locals", "locals"),
+                             ("5", "vmas", "VMAs"), ("6", "pt", "page tables"),
+                             ("7", "flags", "flags"), ("8", "errors", "error"),
+                             ("9", "scenario", "scenario"), ("0", "narration", "narration"))),
+        Binding("q", "app.quit", "Quit", tooltip="Quit"),
+    ]
+
+    AUTO_FOCUS = None
+    DEFAULT_CSS = """
+    LabScreen { layout: vertical; }
+    LabScreen #top, LabScreen #middle, LabScreen #bottom { height: 1fr; width: 1fr; }
+    LabScreen.-wide #middle { height: 7; }
+    LabScreen.-wide #bottom { height: 15; }
+    LabScreen.-wide #side { width: 46; }
+    LabScreen.-wide #scenario { width: 52; }
+    LabScreen.-wide #stack { height: 10; }
+    LabScreen.-wide #pt { width: 50; }
+    LabScreen.-wide #flags { width: 40; }
+    LabScreen.-medium #middle { height: 6; }
+    LabScreen.-medium #bottom { height: 15; }
+    LabScreen.-medium #side { width: 40; }
+    LabScreen.-medium #stack { height: 7; }
+    LabScreen.-narrow #narration { height: 4; }
+    LabScreen #c { width: 3fr; }
+    LabScreen #py { width: 2fr; }
+    LabScreen.-narrow #state-deck { height: 10; }
+    LabScreen #too-small { width: auto; height: auto; padding: 1 2; border: round $error; }
+    LabScreen.-ascii #too-small { border: ascii $error; }
+    """
+
+    def __init__(self, session: Session, glyphs: Glyphs, palette: str = "dark"):
+        super().__init__()
+        self.glyphs = glyphs
+        self.palette = palette
+        self.state = LabState()
+        self.layout_class = ""
+        self._prewarm_queue: list = []
+        self._parts_cache: dict | None = None
+        self.set_session(session, first=True)
+
+    # -- session and position --------------------------------------------------------------
+    def set_session(self, session: Session, first: bool = False,
+                    position: Position | None = None) -> None:
+        old = getattr(self, "session", None)
+        self.session = session
+        self.model = LabModel(session)
+        if old is not None:
+            for bp in old.breakpoints:
+                try:
+                    session.add_breakpoint(bp.where, bp.condition)
+                except ScenarioError:
+                    pass
+        session.go(position or self.model.first_step_position())
+        self.state.at_end = False
+        if not first:
+            self._queue_prewarm()
+            self.show_step()
+
+    @property
+    def view(self) -> StepView:
+        return self.model.view(self.session.position, self.state.at_end)
+
+    # -- layout ----------------------------------------------------------------------------
+    def compose(self):
+        w, h = self.app.size
+        cls = size_class(w, h)
+        self.layout_class = cls
+        self._parts_cache = None
+        self.set_class(cls == "wide", "-wide")
+        self.set_class(cls == "medium", "-medium")
+        self.set_class(cls == "narrow", "-narrow")
+        self.set_class(self.glyphs.ascii, "-ascii")
+        if cls == "tiny":
+            with Middle():
+                with Center():
+                    yield Static(self.too_small_text(w, h), id="too-small")
+            return
+        yield StatusBar(id="status")
+        g, pal = self.glyphs, self.palette
+        c = CSourcePanel(glyphs=g, palette=pal, id="c", initial=self.view.function)
+        py = PythonTwinPanel(glyphs=g, palette=pal, id="py")
+        stack, loc = CallStackPanel(id="stack"), LocalsPanel(glyphs=g, id="locals")
+        vmas, pt = VmaPanel(glyphs=g, id="vmas"), PageTablePanel(glyphs=g, id="pt")
+        flags, errors = FlagsPanel(glyphs=g, id="flags"), ErrorsPanel(glyphs=g, id="errors")
+        scen, narr = ScenarioPanel(glyphs=g, id="scenario"), NarrationPanel(id="narration")
+        pt.address = self.state.address
+        if cls == "wide":
+            with Horizontal(id="top"):
+                yield c
+                yield py
+                with Vertical(id="side"):
+                    yield stack
+                    yield loc
+            with Horizontal(id="middle"):
+                yield scen
+                yield narr
+                yield errors
+            with Horizontal(id="bottom"):
+                yield vmas
+                yield pt
+                yield flags
+        elif cls == "medium":
+            with Horizontal(id="top"):
+                yield c
+                yield py
+            with Horizontal(id="middle"):
+                yield narr
+                yield errors
+            with Horizontal(id="bottom"):
+                with Vertical(id="side"):
+                    yield stack
+                    yield loc
+                yield Deck(vmas, pt, flags, scen, id="state-deck",
+                           names={"vmas": "VMAs", "pt": "Page tables", "flags": "Flags",
+                                  "scenario": "Scenario"})
+        else:
+            yield Deck(c, py, id="code-deck", names={"c": "C", "py": "Python"},
+                       classes="-titled")
+            yield narr
+            yield Deck(scen, stack, loc, vmas, pt, flags, errors, id="state-deck",
+                       classes="-titled",
+                       names={"scenario": "Scen", "stack": "Stack", "locals": "Locals",
+                              "vmas": "VMAs", "pt": "PT", "flags": "Flags",
+                              "errors": "Error"})
+        yield ScenarioEditor(scenario_constants, self.variables, id="editor")
+        yield Footer(compact=True, show_command_palette=cls != "narrow")
+
+    def too_small_text(self, w: int, h: int) -> str:
+        return (f"mmaplab needs a terminal of at least {MIN_SIZE[0]}x{MIN_SIZE[1]}.\n"
+                f"This one is {w}x{h}: enlarge the terminal to at least "
+                f"{MIN_SIZE[0]}x{MIN_SIZE[1]} (or make the font smaller).\nq quits.")
+
+    def on_resize(self, event) -> None:  # noqa: ANN001
+        w, h = event.size
+        if size_class(w, h) != self.layout_class:
+            self.refresh(recompose=True)
+            self.call_after_refresh(self.show_step)
+        elif self.layout_class == "tiny":
+            self.query_one("#too-small", Static).update(self.too_small_text(w, h))
+
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.show_step()
+        self._queue_prewarm()
+
+    def _theme_changed(self, theme) -> None:  # noqa: ANN001
+        self.palette = "dark" if theme.dark else "light"
+        for panel in self.query(CSourcePanel):
+            panel.set_palette(self.palette)
+        for panel in self.query(PythonTwinPanel):
+            panel.set_palette(self.palette)
+
+    # -- showing a step ----------------------------------------------------------------------
+    def panels(self) -> list[Panel]:
+        return list(self.query(Panel))
+
+    def _parts(self) -> dict:
+        """The widgets a step updates, found once per layout (queries cost a DOM walk)."""
+        if self._parts_cache is None:
+            self._parts_cache = {
+                "panels": list(self.query(Panel)), "c": list(self.query(CSourcePanel)),
+                "errors": list(self.query("#errors")), "decks": list(self.query(Deck)),
+                "status": list(self.query(StatusBar)),
+            }
+        return self._parts_cache
+
+    def show_step(self) -> None:
+        if self.layout_class in ("tiny", ""):
+            return
+        view = self.view
+        parts = self._parts()
+        for panel in parts["panels"]:
+            panel.view = view
+        bps = self.session.breakpoints
+        lines = {_line_of(bp) for bp in bps if _line_of(bp)}
+        for c in parts["c"]:
+            c.set_breakpoints(lines)  # type: ignore[arg-type]
+        has_error = view.error is not None
+        if self.layout_class in ("wide", "medium"):
+            for e in parts["errors"]:
+                if e.display != has_error:
+                    e.display = has_error
+        for deck in parts["decks"]:
+            if deck.has_panel("errors"):
+                deck.flag("errors", has_error)
+            deck.refresh_bar()
+        for status in parts["status"]:
+            status.show(view, len(bps), self.state.note)
+        self.state.note = ""
+
+    def _queue_prewarm(self) -> None:
+        """Make the C TextAreas of every function the trace enters, one per idle moment."""
+        seen, fns = set(), []
+        index = self.model.index
+        for rec in self.session.records:
+            for step in rec.trace.steps:
+                key = (step.c_path, step.function)
+                if key in seen:
+                    continue
+                seen.add(key)
+                fn = index.function_at(step.c_path, step.c_line)
+                if fn is not None:
+                    fns.append(fn)
+        self._prewarm_queue = fns
+        self.set_timer(0.3, self._prewarm_one)
+
+    def _prewarm_one(self) -> None:
+        if not self._prewarm_queue or self.layout_class == "tiny":
+            return
+        fn = self._prewarm_queue.pop(0)
+        for c in self.query(CSourcePanel):
+            c.prepare([fn])
+        self.set_timer(0.03, self._prewarm_one)
+
+    # -- moves -------------------------------------------------------------------------------
+    def _forward(self, move) -> None:  # noqa: ANN001
+        if self.state.at_end:
+            self.state.note = "at the end of the scenario: S or ← goes back"
+            self.show_step()
+            return
+        before = self.session.position
+        move()
+        if self.session.position == before:
+            self.state.at_end = True
+        self.show_step()
+
+    def _backward(self, move) -> None:  # noqa: ANN001
+        if self.state.at_end:
+            self.state.at_end = False
+        else:
+            move()
+        self.show_step()
+
+    def action_step_into(self) -> None:
+        self._forward(self.session.step_into)
+
+    def action_step_over(self) -> None:
+        self._forward(self.session.step_over)
+
+    def action_step_out(self) -> None:
+        self._forward(self.session.step_out)
+
+    def action_step_back(self) -> None:
+        self._backward(self.session.step_back)
+
+    def action_reverse_step_over(self) -> None:
+        self._backward(self.session.reverse_step_over)
+
+    def action_reverse_step_out(self) -> None:
+        self._backward(self.session.reverse_step_out)
+
+    def _hit(self) -> bool:
+        step = self.session.step
+        return step is not None and any(bp.matches_place(step) for bp in
+                                        self.session.breakpoints)
+
+    def action_continue_(self) -> None:
+        if self.state.at_end:
+            return self._forward(lambda: None)
+        self.session.continue_()
+        if not self._hit():
+            self.session.goto_step(self.session.total_steps - 1)
+            self.state.at_end = True
+            self.state.note = ("no breakpoint: ran to the end" if self.session.breakpoints
+                               else "no breakpoints (b sets one): ran to the end")
+        self.show_step()
+
+    def action_reverse_continue(self) -> None:
+        self.state.at_end = False
+        self.session.reverse_continue()
+        if not self._hit():
+            self.session.go(self.model.first_step_position())
+            self.state.note = "no breakpoint behind: back at the start"
+        self.show_step()
+
+    def action_restart(self) -> None:
+        self.state.at_end = False
+        self.session.go(self.model.first_step_position())
+        self.state.note = "restarted"
+        self.show_step()
+
+    def action_goto_error(self) -> None:
+        err = self.view.error
+        if err is None or err.step_global is None:
+            for i, rec in enumerate(self.session.records):
+                e = self.model.error_info(i, 0)
+                if e is not None and e.step_global is not None:
+                    err = e
+                    break
+        if err is None or err.step_global is None:
+            self.state.note = "no call of this scenario fails"
+        else:
+            self.state.at_end = False
+            self.session.goto_step(err.step_global)
+        self.show_step()
+
+    def action_run_to_cursor(self) -> None:
+        target = self._cursor_line()
+        if target is None:
+            self.state.note = "move the cursor in the C panel (1, then arrows) first"
+        else:
+            self.state.at_end = False
+            self.session.run_to_line(*target)
+            step = self.session.step
+            if step is None or (step.c_path, step.c_line) != target:
+                self.state.note = f"{target[0]}:{target[1]} is not reached after here"
+        self.show_step()
+
+    def _cursor_line(self) -> tuple[str, int] | None:
+        for c in self.query(CSourcePanel):
+            line = c.cursor_line()
+            if line is not None:
+                return line
+        return None
+
+    # -- breakpoints ------------------------------------------------------------------------
+    def action_toggle_breakpoint(self) -> None:
+        target = self._cursor_line()
+        if target is None:
+            step = self.session.step
+            if step is None:
+                self.state.note = "no C line here to break on"
+                return self.show_step()
+            target = (step.c_path, step.c_line)
+        where = f"{target[0]}:{target[1]}"
+        existing = [bp for bp in self.session.breakpoints if bp.where == where]
+        if existing:
+            for bp in existing:
+                self.session.remove_breakpoint(bp)
+            self.state.note = f"breakpoint at {where} removed"
+        else:
+            self.session.add_breakpoint(where)
+            self.state.note = f"breakpoint at {where}: c continues to it"
+        self.show_step()
+
+    def add_breakpoint(self, text: str) -> str | None:
+        where, _, cond = text.partition(" if ")
+        where = where.strip()
+        if not where:
+            return "say where: a file:line (mm/mmap.c:1317) or a function (do_mmap)"
+        if ":" not in where and not self.model.index.functions(where):
+            return f"no kernel function {where!r} in kernel_src"
+        try:
+            self.session.add_breakpoint(where, cond.strip() or None)
+        except ScenarioError as err:
+            return f"condition: {err.message}"
+        self.show_step()
+        return None
+
+    def clear_breakpoints(self) -> None:
+        for bp in list(self.session.breakpoints):
+            self.session.remove_breakpoint(bp)
+        self.state.note = "breakpoints cleared"
+        self.show_step()
+
+    # -- go to -----------------------------------------------------------------------------
+    def action_goto(self) -> None:
+        self.app.push_screen(AskScreen(
+            "Go to",
+            "A step number (1 is the first), +N or -N steps, an errno (EACCES), a C line "
+            "(mm/mmap.c:1317), a function (do_mmap) or a statement (stmt 3).",
+            self.goto), lambda _: self.show_step())
+
+    def goto(self, text: str) -> str | None:
+        s = self.session
+        self.state.at_end = False
+        if re.fullmatch(r"[+-]\d+", text):
+            s.goto_step(s.global_index + int(text))
+            return None
+        if text.isdigit():
+            n = int(text)
+            if not 1 <= n <= s.total_steps:
+                return f"steps go from 1 to {s.total_steps}"
+            s.goto_step(n - 1)
+            return None
+        m = re.fullmatch(r"(?:stmt|statement|line)\s*(\d+)", text)
+        if m:
+            n = int(m.group(1))
+            if not 1 <= n <= len(s.records):
+                return f"statements go from 1 to {len(s.records)}"
+            s.go(Position(n - 1, 0))
+            return None
+        if re.fullmatch(r"E[A-Z0-9]+", text):
+            if s.goto_errno(text) is None:
+                return f"no step of this scenario returns -{text}"
+            return None
+        bp = Breakpoint(text)
+        here = s.position
+        for g in range(s.total_steps):
+            step = s.step_at(s.position_of(g))
+            if step is not None and bp.matches_place(step):
+                s.goto_step(g)
+                return None
+        s.go(here)
+        if ":" in text or self.model.index.functions(text):
+            return f"{text} is not reached by this scenario"
+        return f"not a step, errno, C line or function: {text!r}"
+
+    # -- the scenario editor ------------------------------------------------------------------
+    def variables(self, before: int | None = None) -> list[str]:
+        stmts = self.model.statements if before is None else self.model.statements[:before]
+        return [n for n in (bound_name(st) for st in stmts) if n]
+
+    def action_edit(self) -> None:
+        editor = self.query_one(ScenarioEditor)
+        editor.open("")
+
+    def action_edit_current(self) -> None:
+        editor = self.query_one(ScenarioEditor)
+        i = self.session.position.statement
+        editor.open(self.model.statements[i].text.strip(), replace=i)
+
+    @on(ScenarioEditor.Submitted)
+    def _edited(self, event: ScenarioEditor.Submitted) -> None:
+        lines = [st.text for st in self.model.statements]
+        if event.replace is None:
+            lines.append(event.text)
+            target = len(lines) - 1
+        else:
+            lines[event.replace] = event.text
+            target = event.replace
+        self.record("\n".join(lines), target)
+
+    @on(ScenarioEditor.Closed)
+    def _editor_closed(self) -> None:
+        for c in self.query(CSourcePanel):
+            c.focus()
+
+    @work(thread=True, exclusive=True, group="record")
+    def record(self, text: str, target: int) -> None:
+        from lab.scenario import parse_scenario
+
+        app = self.app
+        try:
+            scenario = parse_scenario(text, self.session.scenario.source_name,
+                                      scenario_constants())
+            session = Session(scenario)
+        except ScenarioError as err:
+            app.call_from_thread(self.query_one(ScenarioEditor).show_error, err)
+            return
+        except Exception as err:  # the twin must never take the app down with it
+            app.call_from_thread(self.query_one(ScenarioEditor).show_error,
+                                 f"the simulator failed: {type(err).__name__}: {err}")
+            return
+        rec = session.records[min(target, len(session.records) - 1)]
+        if rec.error is not None or len(session.records) <= target:
+            err = rec.error if rec.error is not None else "an earlier statement ended the run"
+            app.call_from_thread(self.query_one(ScenarioEditor).show_error, err)
+            return
+
+        def apply() -> None:
+            self.query_one(ScenarioEditor).close()
+            self.set_session(session, position=Position(target, 0))
+            self.state.note = f"statement {target + 1} recorded: " \
+                              f"{len(rec.trace.steps)} steps"
+            self.show_step()
+
+        app.call_from_thread(apply)
+
+    # -- addresses and who-did-it ----------------------------------------------------------------
+    def env(self) -> dict[str, int]:
+        env = dict(scenario_constants())
+        for stmt, rec in zip(self.model.statements, self.session.records):
+            name = bound_name(stmt)
+            if name and rec.event is not None and isinstance(rec.event.ret, int):
+                env[name] = rec.event.ret
+        return env
+
+    def action_choose_address(self) -> None:
+        self.app.push_screen(AskScreen(
+            "Page tables of an address",
+            "An address or an expression of the scenario's variables (p + 0x1000). "
+            "Empty: follow the step again.", self.choose_address), lambda _: self.show_step())
+
+    def choose_address(self, text: str) -> str | None:
+        if not text:
+            self.set_address(None)
+            return None
+        env = self.env()
+        try:
+            value = evaluate(parse_expression(text, "<address>", env), env)
+        except ScenarioError as err:
+            return err.message
+        if not isinstance(value, int) or not 0 <= value < 1 << 64:
+            return "not an address"
+        self.set_address(value)
+        return None
+
+    def set_address(self, addr: int | None) -> None:
+        self.state.address = addr
+        for pt in self.query(PageTablePanel):
+            pt.address = addr
+        self.show_step()
+
+    def action_who(self) -> None:
+        focused = self.app.focused
+        in_vmas = focused is not None and any(
+            a.id == "vmas" for a in focused.ancestors_with_self)
+        addr = None
+        if in_vmas:
+            vp = self.query_one(VmaPanel)
+            if vp._rows:
+                addr = vp._rows[min(vp.cursor, len(vp._rows) - 1)][0].start
+            found = self.session.who_changed_vma(addr) if addr is not None else None
+            what = "changed this VMA"
+        else:
+            addr = self.state.address if self.state.address is not None else \
+                self.view.focus_address
+            found = self.session.who_set_pte(addr) if addr is not None else None
+            what = "wrote this PTE"
+        if found is None:
+            self.state.note = f"no step up to here {what}" if addr is not None else \
+                "no address: pick one with a"
+        else:
+            self.state.at_end = False
+            self.state.note = f"this step {what} ({addr:#x})"
+        self.show_step()
+
+    @on(Panel.Picked)
+    def _picked(self, event: Panel.Picked) -> None:
+        if event.what == "address":
+            self.set_address(int(event.value))  # type: ignore[arg-type]
+            self.action_show_panel("pt")
+        elif event.what == "statement":
+            self.state.at_end = False
+            self.session.go(Position(int(event.value), 0))  # type: ignore[arg-type]
+            self.show_step()
+
+    # -- panels, theme, help ------------------------------------------------------------------
+    def action_show_panel(self, panel_id: str) -> None:
+        for deck in self.query(Deck):
+            if deck.has_panel(panel_id):
+                deck.active = panel_id
+        found = self.query(f"#{panel_id}")
+        if not found:
+            return
+        panel = found.first()
+        if panel.display:
+            for child in panel.query("*"):
+                if child.focusable:
+                    child.focus()
+                    break
+        self.call_after_refresh(self.show_step)
+
+    def action_toggle_theme(self) -> None:
+        app = self.app
+        app.theme = "textual-light" if app.current_theme.dark else "textual-dark"
+
+    def action_help(self) -> None:
+        from lab.kernel.default_world import describe
+
+        self.app.push_screen(HelpScreen(list(self._bindings_for_help()), describe()))
+
+    def _bindings_for_help(self):
+        for b in Binding.make_bindings(self.BINDINGS):
+            yield b
+
+    def action_toggle_vmflags(self) -> None:
+        for vp in self.query(VmaPanel):
+            vp.action_toggle_flags()
+
+    @on(KernelCode.CursorMoved)
+    def _cursor_moved(self, event: KernelCode.CursorMoved) -> None:
+        event.stop()
+
+
+def _line_of(bp: Breakpoint) -> tuple[str, int] | None:
+    if ":" not in bp.where:
+        return None
+    path, _, line = bp.where.rpartition(":")
+    return (path, int(line)) if line.isdigit() else None

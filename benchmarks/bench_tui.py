@@ -56,9 +56,15 @@ def pct(values: list[float], p: float) -> float:
 
 
 # -- cold start ----------------------------------------------------------------------------------
-def cold_once() -> float:
+def cold_once(extra_env: dict | None = None) -> float:
+    """Seconds from spawning `python -m lab` to its first complete frame (the app writes the
+    time of that frame, on the monotonic clock all processes share, and exits)."""
+    import tempfile
+
+    stamp = tempfile.NamedTemporaryFile(prefix="mmaplab-frame-", delete=False)
+    stamp.close()
     env = {**os.environ, "TERM": "xterm-256color", "MMAPLAB_EXIT_AFTER_FIRST_FRAME": "1",
-           "LANG": "C.UTF-8"}
+           "MMAPLAB_FIRST_FRAME_FILE": stamp.name, "LANG": "C.UTF-8", **(extra_env or {})}
     t0 = time.perf_counter()
     pid, fd = pty.fork()
     if pid == 0:  # the child: a terminal of 120x40
@@ -76,13 +82,91 @@ def cold_once() -> float:
         except OSError:
             break
     _, status = os.waitpid(pid, 0)
-    elapsed = time.perf_counter() - t0
     if status != 0:
         raise SystemExit(f"the app exited with status {status}")
-    return elapsed
+    with open(stamp.name) as f:
+        frame = float(f.read())
+    os.unlink(stamp.name)
+    return frame - t0
 
 
-# -- per step ------------------------------------------------------------------------------------
+# -- per step, in a real terminal -------------------------------------------------------------------
+SYNC_QUERY = b"\x1b[?2026$p"  # Textual asks whether the terminal has synchronized output
+SYNC_REPLY = b"\x1b[?2026;2$y"  # we answer yes, so every frame ends with SYNC_END
+SYNC_END = b"\x1b[?2026l"
+KEY_BYTES = {"left": b"\x1b[D", "right": b"\x1b[C"}
+
+
+class Terminal:
+    """`python -m lab ARGS` in a pseudo-terminal that answers like a modern xterm."""
+
+    def __init__(self, args: list[str], size: tuple[int, int] = SIZE):
+        env = {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8", "COLORTERM": "truecolor"}
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            ioctl(sys.stdout.fileno(), termios.TIOCSWINSZ,
+                  struct.pack("HHHH", size[1], size[0], 0, 0))
+            os.execvpe(sys.executable, [sys.executable, "-m", "lab", *args], env)
+        ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
+        self.buffer = b""
+
+    def read(self, timeout: float) -> bytes:
+        r, _, _ = select.select([self.fd], [], [], timeout)
+        if not r:
+            return b""
+        try:
+            data = os.read(self.fd, 1 << 16)
+        except OSError:
+            return b""
+        if SYNC_QUERY in self.buffer[-16:] + data:
+            os.write(self.fd, SYNC_REPLY)
+        self.buffer = (self.buffer + data)[-64:]
+        return data
+
+    def drain(self, quiet: float) -> None:
+        while self.read(quiet):
+            pass
+
+    def frame_after(self, key: bytes, timeout: float = 2.0) -> float | None:
+        """Send a key; seconds until the end of the next frame."""
+        t0 = time.perf_counter()
+        os.write(self.fd, key)
+        seen = b""
+        while time.perf_counter() - t0 < timeout:
+            data = self.read(timeout)
+            seen = seen[-16:] + data
+            if SYNC_END in seen:
+                return time.perf_counter() - t0
+        return None
+
+    def close(self) -> None:
+        os.write(self.fd, b"q")
+        self.drain(0.5)
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+
+
+def steps_in_terminal(args: list[str], keys: list[str], settle: float = 3.0) -> dict:
+    term = Terminal(args)
+    try:
+        deadline = time.perf_counter() + settle
+        while time.perf_counter() < deadline:
+            term.read(0.1)
+        times = []
+        for key in keys:
+            term.drain(0.04)  # a person's pace, and nothing left over from the last frame
+            t = term.frame_after(KEY_BYTES.get(key, key.encode()))
+            if t is not None:
+                times.append(t * 1000)
+    finally:
+        term.close()
+    return {"median_ms": statistics.median(times), "p95_ms": pct(times, 0.95),
+            "max_ms": max(times), "steps": len(times)}
+
+
+# -- per step, headless ----------------------------------------------------------------------------
 async def _steps(src: str | None, keys: list[str], pace: float) -> dict:
     from lab.tui.app import open_lab
     from lab.tui.default_scenario import DEFAULT_SCENARIO, SOURCE_NAME
@@ -125,16 +209,17 @@ def step_keys(n: int) -> list[str]:
 
 def bench_steps(quick: bool) -> dict:
     n = 150 if quick else 600
-    return asyncio.run(_steps(None, step_keys(n), 0.04))
+    return {"terminal": steps_in_terminal([], step_keys(n)),
+            "headless": asyncio.run(_steps(None, step_keys(n), 0.04))}
 
 
 def bench_big(quick: bool) -> dict:
     n = 80 if quick else 250
     out = {}
-    t = time.perf_counter()
-    out["1GiB"] = asyncio.run(_steps(ONE_GIB, step_keys(n), 0.04))
-    out["1GiB"]["open_s"] = time.perf_counter() - t
-    out["2000 VMAs"] = asyncio.run(_steps(many_vmas(2000), ["5"] + step_keys(n), 0.04))
+    for name, src, first in (("1GiB populate", ONE_GIB, []), ("2000 VMAs", many_vmas(2000), ["5"])):
+        t = time.perf_counter()
+        out[name] = asyncio.run(_steps(src, first + step_keys(n), 0.04))
+        out[name]["open_and_run_s"] = time.perf_counter() - t
     return out
 
 

@@ -280,7 +280,7 @@ def _cmd_lab(argv: list[str]) -> int:
     import os
 
     try:
-        app = open_lab(text, name, theme=theme, exit_after_first_frame=bool(
+        app = open_lab(text, name, use_cache=True, theme=theme, exit_after_first_frame=bool(
             os.environ.get("MMAPLAB_EXIT_AFTER_FIRST_FRAME")))
     except ScenarioError as err:
         print(err, file=sys.stderr)

@@ -162,7 +162,8 @@ class Run:
                   fcntl.O_RDWR: FMODE_READ | FMODE_WRITE}[accmode]
         files = m.task.files
         fd = next(i for i in range(3, 1 << 20) if i not in files)
-        files[fd] = File(path, inode, f_mode, flags)
+        # force_o_largefile(): a 64-bit open() always adds O_LARGEFILE
+        files[fd] = File(path, inode, f_mode, flags | fcntl.O_LARGEFILE)
         return fd
 
     def _create(self, stmt: Call, path: str, size: int | None, noexec: bool, fs: str) -> Inode:

@@ -10,7 +10,21 @@ from lab.kernel import security  # noqa: F401
 from lab.kernel.arch.x86.kernel import sys_x86_64  # noqa: F401
 from lab.kernel.arch.x86.mm import fault, hugetlbpage  # noqa: F401
 from lab.kernel.drivers.char import mem  # noqa: F401
+from lab.kernel.fs import open as fs_open  # noqa: F401
+from lab.kernel.fs import sync  # noqa: F401
 from lab.kernel.fs.hugetlbfs import inode  # noqa: F401
 from lab.kernel.include.linux import hugetlb, mman  # noqa: F401
-from lab.kernel.mm import filemap, gup, huge_memory, memory, mlock, mmap, shmem, util  # noqa: F401
+from lab.kernel.mm import (  # noqa: F401
+    filemap,
+    gup,
+    huge_memory,
+    memory,
+    mlock,
+    mmap,
+    mprotect,
+    msync,
+    shmem,
+    truncate,
+    util,
+)
 from lab.kernel.mm import hugetlb as mm_hugetlb  # noqa: F401

@@ -15,6 +15,7 @@ from lab.kernel.arch.x86.include.asm.pgtable import (
     _PAGE_ACCESSED,
     _PAGE_DIRTY,
     _PAGE_PRESENT,
+    _PAGE_PROTNONE,
     _PAGE_PSE,
     _PAGE_RW,
     _PAGE_USER,
@@ -29,6 +30,11 @@ LEVELS = (("PGD", PGDIR_SHIFT), ("PUD", PUD_SHIFT), ("PMD", PMD_SHIFT), ("PTE", 
 # What an upper-level entry pointing at a user page table carries (_PAGE_TABLE).
 _PAGE_TABLE = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY
 PTE_PFN_MASK = ((1 << 52) - 1) & ~((1 << PAGE_SHIFT) - 1)
+
+
+def pte_present(entry: int) -> bool:
+    """pte_present(): a PROT_NONE entry (P clear, PROTNONE set) still maps its page."""
+    return bool(entry & (_PAGE_PRESENT | _PAGE_PROTNONE))
 
 
 def pte_pfn(pte: int) -> int:
@@ -197,7 +203,7 @@ class PageTable:
         """How many 4 KiB pages in [start, end) have a present entry, as pagemap counts them."""
         total = 0
         for addr, entry, size in self.leaves(start, end):
-            if entry & _PAGE_PRESENT:
+            if pte_present(entry):
                 lo, hi = max(addr, start), min(addr + size, end)
                 total += (hi - lo) >> PAGE_SHIFT
         return total

@@ -78,12 +78,14 @@ def _allowed(node: ast.AST, lead: int) -> None:
     if isinstance(node, ast.Constant) and not isinstance(node.value, (int, str, bool)):
         raise ExpressionError("expr_node", col, what=repr(node.value))
     if isinstance(node, ast.Call):
-        name = node.func.id if isinstance(node.func, ast.Name) else None
+        if not isinstance(node.func, ast.Name):
+            raise ExpressionError("expr_node", col, what=f"calling {ast.unparse(node.func)}")
+        name = node.func.id
         if name not in FACT_FUNCTIONS and name not in HELPERS or node.keywords:
             import difflib
 
             close = difflib.get_close_matches(str(name), [*FACT_FUNCTIONS, *HELPERS], n=1)
-            raise ExpressionError("expr_function", col, name=name or "?",
+            raise ExpressionError("expr_function", col, name=name,
                                   hint=close[0] if close else "")
         if name in FACT_FUNCTIONS and len(node.args) != 1:
             raise ExpressionError("expr_arity", col, name=name)
@@ -331,10 +333,8 @@ def display(kind: str, value: Any, lang: str) -> str:
         return hex(value) if value >= 0x10000 else str(value)
     if kind == "rss":
         return f"{value} kB"
-    if kind == "committed":
-        return t("answer_pages", lang, n=value)
-    if kind == "present":
-        return t("answer_pages", lang, n=value)
+    if kind in ("committed", "present", "dirty") and isinstance(value, int):
+        return t("answer_page" if value == 1 else "answer_pages", lang, n=value)
     if isinstance(value, bool):
         return t("yes" if value else "no", lang)
     return str(value)

@@ -40,6 +40,9 @@ def list_lessons(extra_dirs: Sequence[str], lang: str, out: TextIO, err: TextIO)
     for d in course.problems.sorted():
         print(d.render(lang), file=err)
     print(t("list_heading", lang, kernel=KERNEL_VERSION, path=store.path), file=out)
+    import shutil
+
+    width = max(30, min(72, shutil.get_terminal_size((100, 24)).columns - 30))
     shown_dir = None
     for entry in course:
         if not entry.shipped and str(entry.path.parent) != shown_dir:
@@ -52,7 +55,7 @@ def list_lessons(extra_dirs: Sequence[str], lang: str, out: TextIO, err: TextIO)
                 else entry.reason.render(lang)
         else:
             status = _status(progress.lesson(entry.id), lang)
-        print(f"  {entry.number:>2}  {_pad(entry.title(lang), 58)}  {status}", file=out)
+        print(f"  {entry.number:>2}  {_pad(entry.title(lang), width)}  {status}", file=out)
     print(t("list_open_hint", lang), file=out)
     return 0
 

@@ -40,11 +40,15 @@ class Diagnostics:
 
     items: list[Diagnostic] = field(default_factory=list)
 
-    def error(self, path: str, line: int, column: int, key: str, **params: Any) -> None:
-        self.items.append(Diagnostic(path, line, column, key, tuple(params.items())))
+    def error(self, path: str, line: int, column: int, key: str, /, **params: Any) -> None:
+        self._add(Diagnostic(path, line, column, key, tuple(params.items())))
 
-    def note(self, path: str, line: int, column: int, key: str, **params: Any) -> None:
-        self.items.append(Diagnostic(path, line, column, key, tuple(params.items()), "note"))
+    def note(self, path: str, line: int, column: int, key: str, /, **params: Any) -> None:
+        self._add(Diagnostic(path, line, column, key, tuple(params.items()), "note"))
+
+    def _add(self, d: Diagnostic) -> None:
+        if d not in self.items:  # one mistake, found by two checks, is reported once
+            self.items.append(d)
 
     @property
     def errors(self) -> list[Diagnostic]:

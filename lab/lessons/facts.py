@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lab.kernel.arch.x86.include.asm.pgtable import _PAGE_DIRTY, _PAGE_PRESENT
 from lab.kernel.include.uapi.errno import ERRNO_NAMES
 from lab.lessons.recording import Recording
+from lab.runner import scenario_constants
+from lab.scenario import Load, ScenarioError, Store, evaluate
 from lab.source.cindex import default_index
 
 MERGE_CHECKS = ("can_vma_merge_before", "can_vma_merge_after")
@@ -37,6 +40,20 @@ class Decided:
     function: str
     c_text: str
     note: str | None = None
+
+
+def _deciding_check(steps: list) -> int | None:
+    """The test that sent the function to its error return: the nearest `if` or `switch`
+    before it (what lies between, labels, gotos and clean-up, is only the way out)."""
+    index = default_index()
+    for g, s in reversed(steps):
+        try:
+            text = index.line_text(s.c_path, s.c_line).strip()
+        except KeyError:
+            continue
+        if text.startswith(("if", "} else if", "else if", "switch")):
+            return g
+    return steps[-1][0] if steps else None
 
 
 def _errno_number(ret: int) -> int | None:
@@ -79,13 +96,31 @@ class Facts:
     def _is_mmap(self, k: int) -> bool:
         return getattr(self.rec.scenario.statements[k - 1], "func", "") == "mmap"
 
-    def _new_row(self, k: int) -> dict:
+    def _address(self, k: int) -> int:
+        """The address statement k is about: what mmap returned, or the byte p[i] touched."""
         rec = self._record(k)
+        stmt = self.rec.scenario.statements[k - 1]
+        if isinstance(stmt, (Store, Load)):
+            return access_address(stmt, self._variables_before(k))
+        if getattr(stmt, "func", "") in RANGE_CALLS and stmt.args:
+            return range_address(stmt, self._variables_before(k))
         if not self._is_mmap(k):
             raise FactError("fact_not_mmap", n=k)
         if rec.event.errno is not None:
             raise FactError("fact_failed", n=k, errno=rec.event.errno)
-        addr = rec.event.ret
+        return rec.event.ret
+
+    def _variables_before(self, k: int) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for stmt, rec in zip(self.rec.scenario.statements[:k - 1], self.session.records):
+            target = getattr(stmt, "target", None)
+            if target and rec.event is not None and isinstance(rec.event.ret, int):
+                out[target] = rec.event.ret
+        return out
+
+    def _new_row(self, k: int) -> dict:
+        rec = self._record(k)
+        addr = self._address(k)
         for row in rec.maps_after:
             if row["start"] <= addr < row["end"]:
                 return row
@@ -112,14 +147,15 @@ class Facts:
         g, origin = max(hits, key=lambda gs: (gs[1].depth, -gs[0]))
         before = [(g2, s) for g2, s in steps if g2 < g and s.function == origin.function
                   and s.depth == origin.depth]
-        if before:
-            self._decide(before[-1][0])
+        check = _deciding_check(before[-8:])
+        if check is not None:
+            self._decide(check)
         self._decide(g)
 
     def _decide_vma(self, k: int) -> None:
         """The step that stored the VMA now holding the new address (or grew one to it)."""
         rec = self._record(k)
-        addr = rec.event.ret
+        addr = self._address(k)
         holding = [v for v in rec.vmas_before if v.start <= addr < v.end]
         final = [r for r in rec.maps_after if r["start"] <= addr < r["end"]]
         for g, s in self._steps(k):
@@ -239,6 +275,20 @@ class Facts:
         self._decide_ptes(k)
         return self._new_row(k)["hugetlb"] // 1024
 
+    def dirty(self, k: int) -> int:
+        """Pages of the VMA whose page-table entry is dirty (written since last cleaned)."""
+        row = self._new_row(k)
+        self._decide_ptes(k)
+        records = self.session.records  # type: ignore[attr-defined]
+        count = 0
+        for addr in range(row["start"], row["end"], 4096):
+            if k < len(records):
+                entry = self.session.pte_at(addr, _position(k, 0))  # type: ignore[attr-defined]
+            else:
+                entry = self.session.machine.task.mm.pgd.pte(addr)  # type: ignore[attr-defined]
+            count += bool(entry & _PAGE_PRESENT and entry & _PAGE_DIRTY)
+        return count
+
     def committed(self, k: int) -> int:
         """Pages the statement added to vm_committed_as (the overcommit accounting)."""
         total = 0
@@ -252,8 +302,15 @@ class Facts:
     def signal(self, k: int) -> str:
         """The signal a memory access raised ("SIGBUS", "SIGSEGV"), or "none"."""
         rec = self._record(k)
-        if rec.trace.steps:
-            self._decide(self.rec.last_step(k))
+        if rec.event.signal:
+            index = default_index()
+            for g, step in self._steps(k):
+                try:
+                    text = index.line_text(step.c_path, step.c_line)
+                except KeyError:
+                    continue
+                if "force_sig" in text or "SIGBUS" in text or "VM_FAULT_SIGBUS" in text:
+                    self._decide(g)
         return rec.event.signal or "none"
 
     def value_read(self, k: int) -> int:
@@ -265,6 +322,15 @@ class Facts:
         return rec.event.value
 
     # -- the learner's view of a deciding step ---------------------------------------------
+    def describe_all(self, steps: list[int]) -> list[Decided]:
+        """The deciding steps as shown, in trace order, one per C line."""
+        out: list[Decided] = []
+        for g in sorted(steps):
+            d = self.describe(g)
+            if all(d.c_location != o.c_location for o in out):
+                out.append(d)
+        return out
+
     def describe(self, g: int) -> Decided:
         session = self.session
         step = session.step_at(session.position_of(g))  # type: ignore[attr-defined]
@@ -279,12 +345,42 @@ class Facts:
 
 #: The facts an answer expression may call, each taking one statement.
 FACT_FUNCTIONS = ("errno", "ret", "vma", "start", "end", "perms", "path", "vmflags",
-                  "merge_with", "merged", "present", "rss", "locked", "hugetlb", "committed",
-                  "signal", "value_read")
+                  "merge_with", "merged", "present", "rss", "locked", "hugetlb", "dirty",
+                  "committed", "signal", "value_read")
+
+
+def access_address(stmt: Store | Load, variables: dict[str, int]) -> int:
+    """The address a memory access `p[i]` touches, from the variables bound before it."""
+    env = {**scenario_constants(), **variables}
+    try:
+        base = evaluate(stmt.pointer, env)
+        index = evaluate(stmt.index, env)
+    except ScenarioError as err:
+        raise FactError("expr_value", detail=err.message) from None
+    return (base + index) & ((1 << 64) - 1)
+
+
+#: Calls whose first argument is an address in a mapping: facts about "the VMA" mean that one.
+RANGE_CALLS = ("munmap", "mprotect", "msync")
+
+
+def range_address(stmt, variables: dict[str, int]) -> int:
+    env = {**scenario_constants(), **variables}
+    try:
+        return evaluate(stmt.args[0], env) & ((1 << 64) - 1)
+    except ScenarioError as err:
+        raise FactError("expr_value", detail=err.message) from None
+
+
+def _position(statement: int, step: int):
+    from lab.stepping.session import Position
+
+    return Position(statement, step)
 #: What a question of each fact kind asks for.
 KIND_FACT = {"errno": "errno", "ret": "ret", "vma": "vma", "merge": "merged",
              "merge_with": "merge_with", "present": "present", "rss": "rss",
-             "committed": "committed", "signal": "signal", "value_read": "value_read"}
+             "dirty": "dirty", "committed": "committed", "signal": "signal",
+             "value_read": "value_read"}
 
 
 def format_row(row: dict) -> str:

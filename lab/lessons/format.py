@@ -51,10 +51,15 @@ class RawBlock:
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)  # key → value's place
     bodies: dict[str, Body] = field(default_factory=dict)
     end_line: int = 0
+    header_ok: bool = True  # False when its TOML did not parse
 
     def where(self, key: str) -> tuple[int, int]:
         """The line and column of a header key's value (or of the block, if it has none)."""
         return self.positions.get(key) or (self.line, self.column)
+
+    def where_key(self, key: str) -> tuple[int, int]:
+        """The line and column where a header key itself is written."""
+        return self.positions.get("key:" + key) or self.where(key)
 
 
 @dataclass
@@ -82,6 +87,7 @@ def _key_positions(lines: list[str], first_line: int) -> dict[str, tuple[int, in
         if m:
             key = ".".join(p.strip().strip('"') for p in m.group(2).split("."))
             out.setdefault(table + key, (first_line + i, m.end() + 1))
+            out.setdefault("key:" + table + key, (first_line + i, m.start(2) + 1))
     return out
 
 
@@ -149,6 +155,8 @@ def _front_matter(doc: RawDocument, lines: list[str], diags: Diagnostics) -> int
     parsed = parse_toml(lines[first + 1:end], first + 2, doc.path, diags)
     if parsed is not None:
         block.header, block.positions = parsed
+    else:
+        block.header_ok = False
     doc.front = block
     return end + 1
 
@@ -196,6 +204,8 @@ def _block(doc: RawDocument, lines: list[str], i: int, opened: re.Match, diags: 
     parsed = parse_toml(inner[:header_end], number + 1, doc.path, diags)
     if parsed is not None:
         block.header, block.positions = parsed
+    else:
+        block.header_ok = False
     for n, k in enumerate(markers):
         m = _MARKER.match(inner[k])
         assert m is not None

@@ -116,8 +116,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "question_kind_unknown": {"en": "unknown question kind '{kind}'{hint}; kinds: {kinds}",
                               "zh": "未知的问题类型 '{kind}'{hint}；可用类型：{kinds}"},
     "question_needs_statement": {
-        "en": "a '{kind}' question asks about one statement: say which with statement = N "
-              "(or the variable it binds)",
+        "en": "this question (kind '{kind}') asks about one statement: say which with "
+              "statement = N (or the variable it binds)",
         "zh": "'{kind}' 类问题针对某一条语句：请用 statement = N（或它赋值的变量名）指明"},
     "options_few": {"en": "a multiple-choice question needs at least two options",
                     "zh": "选择题至少需要两个选项"},
@@ -197,8 +197,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "fact_statement_bad": {"en": "'{n}' is not a statement number",
                            "zh": "'{n}' 不是语句编号"},
     "fact_not_run": {"en": "statement {n} did not run", "zh": "第 {n} 条语句没有执行"},
-    "fact_not_mmap": {"en": "statement {n} is not an mmap: it maps nothing",
-                      "zh": "第 {n} 条语句不是 mmap，没有建立映射"},
+    "fact_not_mmap": {"en": "statement {n} names no mapping (facts about a VMA need an mmap, "
+                            "a memory access p[i], or munmap/mprotect/msync)",
+                      "zh": "第 {n} 条语句没有指向任何映射（关于 VMA 的事实需要 mmap、内存访问 "
+                            "p[i]，或 munmap/mprotect/msync）"},
     "fact_failed": {"en": "statement {n} fails with {errno}: it adds no VMA",
                     "zh": "第 {n} 条语句以 {errno} 失败，没有新增 VMA"},
     "fact_no_vma": {"en": "no VMA holds the address statement {n} returned",
@@ -228,10 +230,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the simulator cannot run this statement yet: say what the lesson needs with "
               "requires = [\"page-faults\"]",
         "zh": "模拟器还不能运行这条语句：请用 requires = [\"page-faults\"] 写明本课的需要"},
-    "note_requires_landed": {
-        "en": "the lesson says it requires {needs}, and the simulator now runs it: the "
-              "requires line may go",
-        "zh": "本课声明需要 {needs}，而模拟器现在已经能运行它：可以删去 requires 这一行"},
     "id_in_course": {"en": "the lesson id '{id}' is also used by {other}",
                      "zh": "课程 id '{id}' 已被 {other} 使用"},
     "number_twice": {"en": "lesson number {n} is also used by {other}",
@@ -261,6 +259,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "zh": "请输入一个数字（十六进制用 0x 开头）"},
     "answer_no_error": {"en": "none (it succeeds)", "zh": "none（调用成功）"},
     "answer_pages": {"en": "{n} pages", "zh": "{n} 页"},
+    "answer_page": {"en": "{n} page", "zh": "{n} 页"},
     "opt_merge_yes": {"en": "yes: it becomes part of a neighbouring VMA",
                       "zh": "会：它并入相邻的 VMA"},
     "opt_merge_no": {"en": "no: it gets a VMA of its own", "zh": "不会：它自成一个 VMA"},

@@ -22,8 +22,8 @@ from lab.lessons.diagnostics import Diagnostics
 from lab.lessons.format import RawBlock, RawDocument
 
 #: Question kinds whose answer the simulator computes from one statement.
-FACT_KINDS = ("errno", "ret", "vma", "merge", "merge_with", "present", "rss", "committed",
-              "signal", "value_read")
+FACT_KINDS = ("errno", "ret", "vma", "merge", "merge_with", "present", "rss", "dirty",
+              "committed", "signal", "value_read")
 #: Question kinds whose answer is an expression over the computed facts.
 EXPRESSION_KINDS = ("choice", "value")
 QUESTION_KINDS = FACT_KINDS + EXPRESSION_KINDS
@@ -126,15 +126,17 @@ class _Builder:
         self.diags = diags
         self.path = doc.path
 
-    def error(self, where: tuple[int, int], key: str, **params: Any) -> None:
-        self.diags.error(self.path, where[0], where[1], key, **params)
+    def error(self, where: tuple[int, int], message: str, /, **params: Any) -> None:
+        self.diags.error(self.path, where[0], where[1], message, **params)
 
     def check_keys(self, block: RawBlock) -> None:
+        if not block.header_ok:
+            return  # its TOML did not parse: that error is the one to fix first
         allowed = _ALLOWED[block.kind]
         for key in block.header:
             if key not in allowed:
                 hint = difflib.get_close_matches(key, allowed, n=1)
-                self.error(block.where(key), "key_unknown", key=key, kind=block.kind,
+                self.error(block.where_key(key), "key_unknown", key=key, kind=block.kind,
                            allowed=", ".join(allowed), hint=hint[0] if hint else "")
 
     def typed(self, block: RawBlock, key: str, kinds: tuple[type, ...], what: str) -> Any:
@@ -150,7 +152,7 @@ class _Builder:
                    item: type, required: bool) -> dict[str, Any]:
         value = block.header.get(key)
         if value is None:
-            if required:
+            if required and block.header_ok:
                 self.error((block.line, block.column), "key_missing", key=key,
                            example=f'{key}.{languages[0]} = "..."')
             return {}
@@ -186,7 +188,7 @@ class _Builder:
         self.check_keys(front)
         languages = self.languages(front)
         license_ = self.typed(front, "license", (str,), "string")
-        if license_ is None and "license" not in front.header:
+        if license_ is None and "license" not in front.header and front.header_ok:
             self.error((front.line, 1), "license_missing")
         lesson_id = self.typed(front, "id", (str,), "string") or Path(self.path).stem
         if not _ID.match(lesson_id):

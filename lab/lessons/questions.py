@@ -129,7 +129,7 @@ def check(spec: QuestionSpec, computed: Computed, text: str, lang: str, facts: F
     reply = answers.read_reply(spec.kind, text, options, labels, computed.value, lang,
                                variables)
     expected = expected_text(spec, computed, lang)
-    decided = [facts.describe(g) for g in computed.decided]
+    decided = facts.describe_all(computed.decided)
     if not reply.ok:
         return Verdict(False, False, text, expected, reply.problem, decided)
     right = answers.matches(spec.kind, reply, computed.value, computed.row)

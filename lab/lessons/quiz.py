@@ -203,7 +203,7 @@ class QuizItem:
         return typed_answer(self.spec, self.computed)
 
     def decided(self) -> list[Decided]:
-        return [self.facts.describe(g) for g in self.computed.decided]
+        return self.facts.describe_all(self.computed.decided)
 
 
 @dataclass

@@ -250,7 +250,7 @@ class LessonRun:
         expected = questions.expected_text(q.spec, q.computed, self.lang)
         verdict = Verdict(False, True, "", expected, t("verdict_shown", self.lang,
                                                         answer=expected),
-                          [self.facts.describe(g) for g in q.computed.decided])
+                          self.facts.describe_all(q.computed.decided))
         if not q.answered:
             q.answered, q.correct = True, False
         q.verdict = verdict

@@ -19,7 +19,7 @@ from lab.lessons.anchors import AnchorError, resolve, static_check
 from lab.lessons.answers import ExpressionError, compile_expression
 from lab.lessons.diagnostics import Diagnostics
 from lab.lessons.facts import FactError, Facts
-from lab.lessons.model import Block, Lesson
+from lab.lessons.model import FACT_KINDS, Block, Lesson
 from lab.lessons.recording import Recording
 from lab.source.cindex import default_index
 
@@ -105,7 +105,12 @@ def check_against_recording(lesson: Lesson, rec: Recording, diags: Diagnostics,
             continue
         if block.kind != "question" or block.question_kind is None:
             continue
-        spec = spec_of(block)
+        if block.question_kind in FACT_KINDS and block.anchor.statement is None:
+            continue  # reported where the block is read: it says no statement
+        try:
+            spec = spec_of(block)
+        except ExpressionError:
+            continue  # reported by check_static, at its column
         try:
             computed = compute(spec, facts)
         except (FactError, ExpressionError) as err:
@@ -122,6 +127,11 @@ def check_against_recording(lesson: Lesson, rec: Recording, diags: Diagnostics,
             diags.error(path, where[0], where[1], "answer_not_option",
                         answer=display(spec.kind, computed.value, "en"))
         asked = spec.statement
+        if spec.answer_tree is not None:
+            from lab.lessons.answers import statements_named
+
+            named = statements_named(spec.answer_tree, rec.scenario)
+            asked = max(named) if named else None
         if asked is not None and 1 <= asked <= len(rec.session.records) \
                 and g > rec.last_step(asked):
             line, column = _anchor_where(block)
@@ -130,7 +140,15 @@ def check_against_recording(lesson: Lesson, rec: Recording, diags: Diagnostics,
         for lang in block.text:
             try:
                 fill(block.text[lang], facts, lang)
-            except (FactError, ExpressionError) as err:
+            except ExpressionError as err:
+                if err.key in ("expr_syntax", "expr_node", "expr_function", "expr_arity",
+                               "expr_long"):
+                    continue  # reported by check_static, at its column
+                m = _FILL.search(block.text[lang])
+                line, column = _text_where(block, lang, block.text[lang], m.start(1) if m
+                                           else 0)
+                diags.error(path, line, column, err.key, **err.params)
+            except FactError as err:
                 m = _FILL.search(block.text[lang])
                 line, column = _text_where(block, lang, block.text[lang], m.start(1) if m
                                            else 0)
@@ -160,9 +178,6 @@ def check_file(path: str | Path) -> tuple[Lesson | None, Diagnostics]:
         if not lesson.requires:
             diags.error(lesson.path, reason.line, 1, "requires_missing")
         return lesson, diags
-    if lesson.requires:
-        diags.note(lesson.path, 1, 1, "note_requires_landed",
-                   needs=", ".join(lesson.requires))
     check_against_recording(lesson, recording_of(lesson), diags)
     return lesson, diags
 

@@ -143,7 +143,9 @@ def _mmap(ch: Chooser, n: int, files: list[str], mapped: list[str]) -> str:
             f"{offset})")
 
 
-INDEXES = [0, 1, 4095, 4096, 8192, 10000, 12288, 65535, 65536, 2 * MiB]
+# mostly inside a small mapping; now and then past its end (where signals are)
+INDEXES = [0, 0, 1, 4095, 4096, 4096, 8192, 10000, 12288, 65535, 65536, 2 * MiB]
+STEP_LENGTHS = [0, 4096, 4096, 8192, 8192, 3 * 4096, 65536, 2 * MiB]
 
 
 def _step(ch: Chooser, n: int, mapped: list[str], kinds: tuple[str, ...]) -> str:
@@ -154,8 +156,8 @@ def _step(ch: Chooser, n: int, mapped: list[str], kinds: tuple[str, ...]) -> str
         if ch.chance(0.5):
             return f"{p}[{ch.choice(INDEXES)}] = {ch.integer(0, 255)}"
         return f"x{n} = {p}[{ch.choice(INDEXES)}]"
-    where = f"{p} + {ch.integer(0, 3) * 4096}" + (" + 1" if ch.chance(0.05) else "")
-    length = ch.choice([0, 4096, 8192, 3 * 4096, 65536, 2 * MiB])
+    where = f"{p} + {ch.integer(0, 2) * 4096}" + (" + 1" if ch.chance(0.05) else "")
+    length = ch.choice(STEP_LENGTHS)
     if kind == "munmap":
         return f"munmap({where}, {length})"
     prot = ch.choice(PROTS + ["PROT_READ | PROT_GROWSDOWN", "0x10"])

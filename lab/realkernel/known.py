@@ -137,6 +137,32 @@ def _file_readahead(d, ctx) -> bool:
     return ctx.accessed_before(d)
 
 
+def _mprotect_unaccount(d, ctx) -> bool:
+    """VM_ACCOUNT ('ac') kept by 6.1 on a mapping mprotect() made read-only; gone here."""
+    return d.kind == "vmflags" and d.key[3] == "ac" and bool(d.sim) and not d.real
+
+
+def _thp_topdown(d, ctx) -> bool:
+    """Both align a file mapping; from 6.8 an already aligned pick takes the top of the pad."""
+    if d.kind != "placement":
+        return False
+    args, k = ctx.mmap_args(d)
+    flags, offset, length = args[3] & ULONG_MAX, args[5] & ULONG_MAX, args[1] & ULONG_MAX
+    path, kwargs = ctx.fd_open(d, args[4])
+    if flags & MAP_ANONYMOUS or path in (None, "/dev/zero") or kwargs.get("fs", "ext4") != "ext4":
+        return False
+    rets = (ctx.sim.events[k]["ret"], ctx.real.events[k]["ret"])
+    return thp_aligns(offset, length) and all((r - offset) % PMD_SIZE == 0 for r in rets)
+
+
+def _mprotect_unaccounts(d, ctx) -> bool:
+    if d.kind != "vmflags" or d.key[3] != "ac" or not d.sim or d.real:
+        return False
+    sim_row = d.rows[0]
+    return sim_row["path"] == "" and sim_row["perms"].endswith("p") and \
+        "wr" not in sim_row["vmflags"] and ctx.called_before(d, "mprotect")
+
+
 # -- this machine ---------------------------------------------------------------------------
 def _soft_dirty(d, ctx) -> bool:
     return d.kind == "vmflags" and d.key[3] == "sd" and bool(d.sim) and not d.real
@@ -158,6 +184,14 @@ KNOWN: list[Known] = [
           "6.1 puts it right below the previous mapping. (6.7 to 6.11 did this for any "
           "length of 2 MiB or more; 6.12 limited it to multiples of 2 MiB.)",
           _thp_anon, cascades=LAYOUT),
+    Known("thp-topdown-preference", (6, 8),
+          "a huge-page-aligned file mapping takes the top of its search",
+          "To align a file mapping of 2 MiB or more for huge pages, the kernel asks for 2 MiB "
+          "more than needed and places the mapping inside. When the start of that larger "
+          "area is already aligned, 6.1 uses it; since 6.8 the kernel uses the aligned "
+          "address 2 MiB higher, the end a top-down layout prefers (seen with MAP_32BIT, "
+          "which searches bottom-up).",
+          _thp_topdown, cascades=LAYOUT),
     Known("map-stack-nohugepage", (6, 7),
           "MAP_STACK mappings get VM_NOHUGEPAGE",
           "Since Linux 6.7 a MAP_STACK mapping is marked VM_NOHUGEPAGE ('nh' in VmFlags), "
@@ -176,6 +210,14 @@ KNOWN: list[Known] = [
           "under pressure (used by the vDSO's getrandom). 6.1 knows only MAP_SHARED, "
           "MAP_PRIVATE and MAP_SHARED_VALIDATE, and refuses 0x08 with EINVAL.",
           _droppable, cascades=LAYOUT),
+    Known("mprotect-unaccounts-unfaulted", (6, 5),
+          "mprotect gives back the commitment of untouched memory",
+          "A private writable anonymous mapping is charged to the overcommit accounting "
+          "(VM_ACCOUNT, 'ac' in VmFlags). Linux 6.1 keeps the charge when mprotect makes it "
+          "read-only; since 6.5, if no page of it was ever touched, the charge is given "
+          "back and 'ac' goes, so the piece also stops merging with still-charged "
+          "neighbours.",
+          _mprotect_unaccounts, cascades=LAYOUT),
     Known("map-fixed-failure-keeps-old", (6, 12),
           "a failed MAP_FIXED leaves the old mapping in place",
           "When a MAP_FIXED mmap fails at the overcommit check, Linux 6.1 has already "
@@ -215,6 +257,14 @@ KNOWN: list[Known] = [
           "present after faults on an ext4 file differs from 6.1's by a few. Only this "
           "machine's kernel was measured; 6.1's own count is the model's reading of its code.",
           _file_readahead),
+    Known("mprotect-unaccounts-unfaulted", (6, 8),
+          "mprotect() gives back the commit charge of untouched memory",
+          "A private writable mapping is charged to the overcommit accounting (VM_ACCOUNT, "
+          "'ac' in VmFlags). Linux 6.1 keeps the charge when mprotect() makes the mapping "
+          "read-only. Newer kernels drop it when no page of an anonymous mapping was ever "
+          "touched (it has no anon_vma yet), so 'ac' disappears. (Seen on 6.18; the first "
+          "release with it is not pinned down here.)",
+          _mprotect_unaccount),
     Known("no-soft-dirty", None,
           "this kernel is built without soft-dirty tracking",
           "The model's kernel (Debian's 6.1) has CONFIG_MEM_SOFT_DIRTY, so every new "

@@ -120,13 +120,16 @@ class Context:
         return value
 
     def lines_under(self, d) -> set[int]:
-        """The lines whose mappings lie under the rows a difference is about."""
+        """The lines whose mappings lie under or next to the rows a difference is about.
+
+        Next to counts: whether a row merged with its neighbour depends on both.
+        """
         lines = set()
         for view, row in ((self.sim, d.rows[0]), (self.real, d.rows[1])):
             if row is None:
                 continue
             for e in view.extents:
-                if e is not None and e.start < row["end"] and row["start"] < e.end:
+                if e is not None and e.start <= row["end"] and row["start"] <= e.end:
                     lines.add(e.line)
         return lines
 
@@ -140,6 +143,11 @@ class Context:
         addressed = func in ("munmap", "mprotect", "msync", "store", "load")
         return placed or addressed or \
             self.sysctl_before(d, "vm.max_map_count", None) is not None
+
+    def called_before(self, d, func_name: str) -> bool:
+        """Did the scenario call `func_name` by the difference's statement?"""
+        return any(ev["line"] <= d.line and func == func_name
+                   for ev, (func, _, _) in zip(self.real.events, self.real.calls))
 
     def file_fs(self, name: str) -> str | None:
         """The file system a scenario opened the file `name` on."""

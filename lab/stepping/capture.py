@@ -55,6 +55,9 @@ def capture_locals(frame) -> dict[str, Any]:
             if not name.startswith("_")}
 
 
+# Locals that hold a return value, where a small negative number is an error code.
+_ERRNO_NAMES_LOCALS = {"ret", "retval", "error", "err", "addr", "result", "rc", "file"}
+
 _ADDRESS_NAMES = {"addr", "start", "end", "address", "vm_start", "vm_end", "ret", "retval",
                   "len", "length", "merge_start", "merge_end", "addr0", "high_limit",
                   "low_limit", "gap_start", "gap_end", "nstart", "nend", "mmap_base"}
@@ -85,10 +88,12 @@ def format_value(name: str, value: Any) -> str:
         return f"{value:#x} ({' | '.join(decode_flags(value, VM_FLAG_NAMES)) or 'VM_NONE'})"
     if name in ("gup_flags", "foll_flags"):
         return f"{value:#x} ({' | '.join(decode_flags(value, FOLL_NAMES)) or '0'})"
-    if value < 0 or value > ULONG_MAX - 4095:
+    if (value < 0 or value > ULONG_MAX - 4095) and name in _ERRNO_NAMES_LOCALS:
         err = -value if value < 0 else (1 << 64) - value
         if err in ERRNO_NAMES:
             return f"-{ERRNO_NAMES[err]} ({-err})"
+    if value > ULONG_MAX - 4095:  # an unsigned long holding a small negative: fd = -1
+        return f"{value - (1 << 64)} ({value:#x})"
     if name in _ADDRESS_NAMES or name.endswith(("addr", "_start", "_end")) or value >= 0x10000:
         return f"{value:#x}"
     return str(value)

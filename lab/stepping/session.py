@@ -18,7 +18,7 @@ from lab.kernel.fs.proc.task_mmu import maps_rows
 from lab.kernel.include.linux import mm as linux_mm
 from lab.kernel.include.uapi.errno import ERRNO_NAMES
 from lab.kernel.machine import Machine, running
-from lab.kernel.pagetable import LEVELS, WalkStep, pte_pfn
+from lab.kernel.pagetable import LEVELS, WalkStep, pte_pfn, pte_present
 from lab.kernel.physmem import ZERO_PFN
 from lab.runner import Event, Run, scenario_constants
 from lab.scenario import Scenario, ScenarioError, evaluate, parse_expression
@@ -337,7 +337,7 @@ class Session:
         for addr, old in undo.items():
             if start <= addr < end:
                 size = _leaf_size(old or pgd.pte(addr)) // 4096
-                count += size * ((old & 1) - (pgd.pte(addr) & 1))
+                count += size * (pte_present(old) - pte_present(pgd.pte(addr)))
         return count
 
     # -- read-only views for the TUI: a walk and a page map at any step ----------------------
@@ -402,7 +402,7 @@ class Session:
 
 def _leaf_pages(entry: int, skip_pfn: int | None = None) -> int:
     """4 KiB pages a leaf entry maps when present: 512 for a 2 MiB (PSE) leaf."""
-    if not entry & 1 or (skip_pfn is not None and pte_pfn(entry) == skip_pfn):
+    if not pte_present(entry) or (skip_pfn is not None and pte_pfn(entry) == skip_pfn):
         return 0
     return 512 if entry & 0x80 else 1
 
@@ -488,7 +488,6 @@ class _PteHistory:
             for a, entry, size in pgd.leaves(start, end):
                 if _leaf_pages(entry, skip_pfn):
                     _spread(final, start, pages, a, a + size, 1)
-            self._final[key] = final
             ks = [k for k in range(len(self.steps)) if self.lo[k] < end and self.hi[k] > start]
             suffix: list[list[int]] = []
             running = [0] * cells
@@ -502,6 +501,7 @@ class _PteHistory:
                 suffix.append(list(running))
             suffix.reverse()
             self._sums[key] = ([self.steps[k] for k in ks], suffix)
+            self._final[key] = final  # last: another thread may be asking for this range
         steps, suffix = self._sums[key]
         i = bisect.bisect_left(steps, g)
         if i == len(steps):

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lab.kernel.arch.x86.include.asm.pgtable import _PAGE_PRESENT
 from lab.kernel.fs.proc.task_mmu import vma_path, vma_perms
 from lab.kernel.machine import Machine
 from lab.kernel.mm_struct import VMA_MUTATIONS
-from lab.kernel.pagetable import pte_pfn
+from lab.kernel.pagetable import pte_pfn, pte_present
 
 COUNTERS = ("map_count", "total_vm", "locked_vm", "data_vm", "exec_vm", "stack_vm")
 
@@ -137,8 +136,7 @@ class StateTracker:
     def summarise_since(self, mark: int) -> str:
         """'faulted 262,140 more pages, PFNs 0x100004 to 0x13ffff' for a folded loop."""
         log = self.machine.task.mm.pgd.log or []
-        made = [new for _, old, new in log[mark:] if new & _PAGE_PRESENT and not
-                old & _PAGE_PRESENT]
+        made = [new for _, old, new in log[mark:] if pte_present(new) and not pte_present(old)]
         if not made:
             return ""
         pfns = [pte_pfn(p) for p in made]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from lab.kernel.pagetable import pte_present
 from lab.source.cindex import CIndex, default_index
 from lab.stepping.capture import format_value
 from lab.stepping.record import Step, Trace
@@ -36,8 +37,8 @@ def _python_line(path: str, line: int) -> str:
 def describe_changes(changes: StepChanges) -> list[str]:
     out = list(changes.vma_notes)
     if changes.ptes:
-        made = sum(1 for _, old, new in changes.ptes if new & 1 and not old & 1)
-        gone = sum(1 for _, old, new in changes.ptes if old & 1 and not new & 1)
+        made = sum(1 for _, old, new in changes.ptes if pte_present(new) and not pte_present(old))
+        gone = sum(1 for _, old, new in changes.ptes if pte_present(old) and not pte_present(new))
         other = len(changes.ptes) - made - gone
         if len(changes.ptes) == 1:
             addr, old, new = changes.ptes[0]

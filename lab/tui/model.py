@@ -366,17 +366,24 @@ class StepView:
     def walk(self, addr: int):
         return self.session.walk_at(addr, self.state_position)
 
-    def present_map(self, start: int, end: int, cells: int) -> list[int]:
-        return self.session.present_map_at(start, end, cells, self.state_position)
+    def present_map(self, start: int, end: int, cells: int) -> list[int] | None:
+        """Present pages per cell; None while a first count of a big range runs aside."""
+        return self.model.counted(("map", start, end, cells), self.state_position,
+                                  lambda pos: self.session.present_map_at(start, end, cells, pos))
 
-    def rss_pages(self, start: int, end: int) -> int:
-        return self.session.rss_pages_at(start, end, self.state_position)
+    def rss_pages(self, start: int, end: int) -> int | None:
+        return self.model.counted(("rss", start, end), self.state_position,
+                                  lambda pos: self.session.rss_pages_at(start, end, pos))
 
 
 class LabModel:
     """A session plus what the panels derive from it, cached by position."""
 
     CACHE = 256
+    #: The first count of present pages in a range walks all its page-table entries (a
+    #: gigabyte has 262,144); above this size that runs in a thread and the panels show
+    #: "counting" until it is done. Later counts in the range take microseconds.
+    BIG_RANGE = 64 << 20
 
     def __init__(self, session: Session, index: CIndex | None = None):
         self.session = session
@@ -385,6 +392,31 @@ class LabModel:
         self._views: OrderedDict[tuple[Position, bool], StepView] = OrderedDict()
         self._infos: dict[int, _StatementInfo] = {}
         self._errors: dict[int, tuple | None] = {}
+        self._warm: set[tuple] = set()
+        self._counting: set[tuple] = set()
+        self.on_counted: Any = None  # called (from the counting thread) when one is done
+
+    def counted(self, key: tuple, pos: Position, count: Any) -> Any:
+        """count(pos) now if it is cheap, else start it aside and return None."""
+        start, end = key[1], key[2]
+        if key in self._warm or end - start <= self.BIG_RANGE:
+            return count(pos)
+        if key not in self._counting:
+            import threading
+
+            self._counting.add(key)
+
+            def run() -> None:
+                try:
+                    count(pos)
+                finally:
+                    self._warm.add(key)
+                    self._counting.discard(key)
+                    if self.on_counted is not None:
+                        self.on_counted()
+
+            threading.Thread(target=run, name="mmaplab-count", daemon=True).start()
+        return None
 
     def view(self, pos: Position | None = None, at_end: bool = False) -> StepView:
         pos = pos or self.session.position

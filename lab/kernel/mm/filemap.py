@@ -28,10 +28,17 @@ from lab.kernel.include.linux.mm_types import (
     VM_FAULT_RETRY,
     VM_FAULT_SIGBUS,
 )
-from lab.kernel.include.uapi.errno import ENOEXEC, EOPNOTSUPP
+from lab.kernel.include.uapi.errno import EIO, ENOEXEC, EOPNOTSUPP
 from lab.kernel.include.uapi.mman import MAP_SYNC
 from lab.kernel.machine import current, kernel
 from lab.kernel.mm.memory import maybe_unlock_mmap_for_io, set_page_dirty
+from lab.kernel.mm.page_writeback import (
+    LONG_MAX,
+    WB_SYNC_ALL,
+    WritebackControl,
+    do_writepages,
+    mapping_tagged_dirty,
+)
 from lab.kernel.mm.readahead import (
     ReadaheadControl,
     page_cache_async_ra,
@@ -418,7 +425,8 @@ def filemap_page_mkwrite(vmf) -> int:
         ret = VM_FAULT_NOPAGE  # C: ret = VM_FAULT_NOPAGE;
         return filemap_page_mkwrite_out(mapping, ret)  # C: goto out;
     set_page_dirty(mapping, vmf.pgoff)  # C: folio_mark_dirty(folio);
-    not_modelled("writeback: the lab writes nothing back, so no page is under it")  # C: folio_wait_
+    not_modelled("writeback completes at once in the lab: no page is "  # C: folio_wait_
+                 "ever under it")
     return filemap_page_mkwrite_out(mapping, ret)
 
 
@@ -447,6 +455,66 @@ def mapping_has_read_folio(mapping: Inode) -> bool:
     return True  # every lab file system can read its pages
 
 
+# -- writing dirty pages back ---------------------------------------------------------------------
+@kernel_function
+def filemap_fdatawrite_wbc(mapping: Inode, wbc: WritebackControl) -> int:
+    # Only a file on a disk has pages to write, and only if some are dirty.
+    if (not mapping_can_writeback(mapping)  # C: if (!mapping_can_writeback(mapping) ||
+            or not mapping_tagged_dirty(mapping)):
+        return 0  # C: return 0;
+
+    not_modelled("cgroup writeback: the lab has no cgroups")  # C: wbc_attach_fdatawrite_inode(
+    ret = do_writepages(mapping, wbc)  # C: ret = do_writepages(mapping, wbc);
+    not_modelled("cgroup writeback: the lab has no cgroups")  # C: wbc_detach_inode(wbc);
+    return ret  # C: return ret;
+
+
+@kernel_function
+def __filemap_fdatawrite_range(mapping: Inode, start: int, end: int, sync_mode: int) -> int:
+    wbc = WritebackControl(sync_mode, LONG_MAX, start, end)  # C: struct writeback_control wbc = {
+    return filemap_fdatawrite_wbc(mapping, wbc)  # C: return filemap_fdatawrite_wbc(mapping, &wbc);
+
+
+def mapping_can_writeback(mapping: Inode) -> bool:
+    """Does the file's backing device write dirty pages back? Only the disk (ext4) does."""
+    return mapping.sb.fs_type == "ext4"
+
+
+def mapping_needs_writeback(mapping: Inode) -> bool:
+    return bool(mapping.pages)  # mapping->nrpages
+
+
+def file_check_and_advance_wb_err(file: File) -> int:
+    return 0  # the lab's disk never fails a write
+
+
+def __filemap_fdatawait_range(mapping: Inode, start: int, end: int) -> None:
+    return None  # the lab's writes complete at once: nothing to wait for
+
+
+@kernel_function
+def file_write_and_wait_range(file: File, lstart: int, lend: int) -> int:
+    err = 0  # C: int err = 0, err2;
+    mapping = file.f_mapping  # C: struct address_space *mapping = file->f_mapping;
+
+    if mapping_needs_writeback(mapping):  # C: if (mapping_needs_writeback(mapping))
+        err = __filemap_fdatawrite_range(mapping, lstart, lend,  # C: err =
+                                         WB_SYNC_ALL)
+        # See comment of filemap_write_and_wait()
+        if err != -EIO:  # C: if (err != -EIO)
+            __filemap_fdatawait_range(mapping, lstart, lend)  # C: __filemap_fdatawait_range(
+    err2 = file_check_and_advance_wb_err(file)  # C: err2 = file_check_and_advance_wb_err(file);
+    if not err:  # C: if (!err)
+        err = err2  # C: err = err2;
+    return err  # C: return err;
+
+
+def ext4_sync_file(file: File, start: int, end: int, datasync: int) -> int:
+    """fs/ext4/fsync.c (not kept): write the range's dirty pages and wait for them; ext4's
+    journal commit and the disk cache flush that follow are instant in the lab."""
+    return file_write_and_wait_range(file, start, end)
+
+
 def ext4_file_mmap(file, vma) -> int:
     """fs/ext4/file.c (not kept in kernel_src): ext4's ->mmap, generic_file_mmap() at heart.
 
@@ -469,4 +537,4 @@ def _thp_get_unmapped_area(file, addr: int, len: int, pgoff: int, flags: int) ->
 #: An ext4 regular file: what the scenario's open() gives files on the default file system.
 ext4_file_operations = FileOperations("ext4_file_operations", mmap=ext4_file_mmap,
                                       get_unmapped_area=_thp_get_unmapped_area,
-                                      mmap_supported_flags=MAP_SYNC)
+                                      mmap_supported_flags=MAP_SYNC, fsync=ext4_sync_file)

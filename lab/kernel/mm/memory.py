@@ -95,7 +95,7 @@ from lab.kernel.mm_struct import (
 )
 from lab.kernel.pagetable import PageTable, Table, index_at, pte_pfn
 from lab.kernel.physmem import FRAME_ANON, FRAME_HUGE, ZERO_PFN
-from lab.kernel.twin import goto_label, kernel_function, not_modelled, ulong
+from lab.kernel.twin import ULONG_MAX, goto_label, kernel_function, not_modelled, ulong
 
 GFP_KERNEL = GFP_HIGHUSER_MOVABLE = 0  # allocation flags: the lab's allocator takes none
 
@@ -1460,3 +1460,60 @@ def _free_pmd_range(pud: Table, j: int, addr: int, end: int, floor: int, ceiling
             del pmd.entries[k]  # free_pte_range(): the PTE table is freed
     if _table_fits(addr, end, PUD_MASK, floor, ceiling):
         del pud.entries[j]  # pud_clear(): the PMD table is freed
+
+
+# -- unmapping a file's pages from every mapping (truncate, hole punch) -----------------------
+SIZEOF_LOFF_T = SIZEOF_PGOFF_T = 8  # long long and unsigned long on x86-64
+
+@kernel_function
+def unmap_mapping_range_vma(vma: VmAreaStruct, start_addr: int, end_addr: int,
+                            details: ZapDetails) -> None:
+    zap_page_range_single(vma, start_addr, end_addr - start_addr,  # C: zap_page_range_single(
+                          details)
+
+
+@kernel_function
+def unmap_mapping_range_tree(root: list, first_index: int, last_index: int,
+                             details: ZapDetails) -> None:
+    # Every VMA that maps some page of [first_index, last_index] of the file:
+    for vma in [v for v in root if v.vm_pgoff <= last_index  # C: vma_interval_tree_foreach(vma,
+                and v.vm_pgoff + v.pages - 1 >= first_index]:
+        vba = vma.vm_pgoff  # C: vba = vma->vm_pgoff;
+        vea = vba + vma.pages - 1  # C: vea = vba + vma_pages(vma) - 1;
+        zba = max(first_index, vba)  # C: zba = max(first_index, vba);
+        zea = min(last_index, vea)  # C: zea = min(last_index, vea);
+
+        unmap_mapping_range_vma(  # C: unmap_mapping_range_vma(vma,
+            vma, ((zba - vba) << PAGE_SHIFT) + vma.vm_start,
+            ((zea - vba + 1) << PAGE_SHIFT) + vma.vm_start, details)
+
+
+@kernel_function
+def unmap_mapping_pages(mapping: Inode, start: int, nr: int, even_cows: bool) -> None:
+    details = ZapDetails()  # C: struct zap_details details = { };
+    first_index = start  # C: pgoff_t first_index = start;
+    last_index = ulong(start + nr - 1)  # C: pgoff_t last_index = start + nr - 1;
+
+    details.even_cows = even_cows  # C: details.even_cows = even_cows;
+    if last_index < first_index:  # C: if (last_index < first_index)
+        last_index = ULONG_MAX  # C: last_index = ULONG_MAX;
+
+    not_modelled("locking: one thread, no contention")  # C: i_mmap_lock_read(mapping);
+    if mapping.i_mmap:  # C: if (unlikely(!RB_EMPTY_ROOT(&mapping->i_mmap.rb_root)))
+        unmap_mapping_range_tree(mapping.i_mmap, first_index,  # C: unmap_mapping_range_tree(
+                                 last_index, details)
+    not_modelled("locking: one thread, no contention")  # C: i_mmap_unlock_read(mapping);
+
+
+@kernel_function
+def unmap_mapping_range(mapping: Inode, holebegin: int, holelen: int, even_cows: int) -> None:
+    hba = ulong(holebegin) >> PAGE_SHIFT  # C: pgoff_t hba = (pgoff_t)(holebegin) >> PAGE_SHIFT;
+    hlen = ulong(holelen + PAGE_SIZE - 1) >> PAGE_SHIFT  # C: pgoff_t hlen = ((pgoff_t)(holelen) +
+
+    # Check for overflow: on 64-bit, loff_t is no wider than pgoff_t, so there is none.
+    if SIZEOF_LOFF_T > SIZEOF_PGOFF_T:  # C: if (sizeof(holelen) > sizeof(hlen))
+        holeend = (holebegin + holelen + PAGE_SIZE - 1) >> PAGE_SHIFT  # C: long long holeend =
+        if holeend & ~ULONG_MAX:  # C: if (holeend & ~(long long)ULONG_MAX)
+            hlen = ULONG_MAX - hba + 1  # C: hlen = ULONG_MAX - hba + 1;
+
+    unmap_mapping_pages(mapping, hba, hlen, bool(even_cows))  # C: unmap_mapping_pages(mapping,

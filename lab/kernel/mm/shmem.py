@@ -286,8 +286,14 @@ def shmem_zero_setup(vma) -> int:
     return 0  # C: return 0;
 
 
+def noop_fsync(file: File, start: int, end: int, datasync: int) -> int:
+    """fs/libfs.c: tmpfs has no disk: its pages are all the file there is."""
+    return 0
+
+
 shmem_vm_ops = VmOperations("shmem_vm_ops", fault=shmem_fault, map_pages=filemap_map_pages)
 
 #: A tmpfs file: what open(..., fs="tmpfs") gives, and the file behind shared anonymous memory.
 shmem_file_operations = FileOperations("shmem_file_operations", mmap=shmem_mmap,
-                                       get_unmapped_area=shmem_get_unmapped_area)
+                                       get_unmapped_area=shmem_get_unmapped_area,
+                                       fsync=noop_fsync)

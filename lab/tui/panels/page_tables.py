@@ -124,6 +124,10 @@ class PageTablePanel(Panel):
         rows = max(1, min(rows - 1, 6))
         cells = max(1, min(pages, width * rows))
         counts = view.present_map(v.start, v.end, cells)
+        if counts is None:
+            return [(("pm-wait", v.start, v.end), Text(
+                f"counting the present pages of this {human(v.end - v.start)} VMA...",
+                style=dim))]
         cells = len(counts)
         per = pages / cells
         present = sum(counts)
@@ -136,8 +140,9 @@ class PageTablePanel(Panel):
         shades = g.shades
         map_s = self.style("page-tables--map")
         chars = []
-        for c in counts:
-            span = per if per > 1 else 1
+        for i, c in enumerate(counts):
+            # the pages of cell i, as session.present_map_at slices them
+            span = -(-(i + 1) * pages // cells) - -(-i * pages // cells)
             if c <= 0:
                 chars.append(g.bit_off)
             elif c >= span:

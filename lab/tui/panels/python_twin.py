@@ -35,6 +35,13 @@ class PythonTwinPanel(Panel):
     def compose(self):
         yield LineList(id="py-lines")
 
+    def prepare(self, path: str, line: int) -> None:
+        """Parse and highlight the twin function around path:line now (idle time)."""
+        pf = python_file(path)
+        span = pf.function_at(line)
+        if span is not None:
+            highlighted(path, span[0], span[1], self.palette)
+
     def set_palette(self, palette: str) -> None:
         self.palette = palette
         self._shown = None

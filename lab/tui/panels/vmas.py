@@ -73,7 +73,7 @@ class _Rows:
         vma, mark = self.rows[i - 1]
         rng = self.range
         touches = rng is not None and vma.start < rng[1] and rng[0] < vma.end
-        rss = 0 if mark == "removed" else self.view.rss_pages(vma.start, vma.end)
+        rss = None if mark == "removed" else self.view.rss_pages(vma.start, vma.end)
         cursor = p.cursor == i - 1 and p.list_focused
         key = (vma, mark, touches, rss, cursor, p.wide, p.show_flags)
         return key, lambda: p.row_text(vma, mark, touches, rss, cursor)
@@ -163,7 +163,8 @@ class VmaPanel(Panel):
             else ""
         self.set_title(f"{count} mappings{note}")
 
-    def row_text(self, v: VmaView, mark: str, touches: bool, rss: int, cursor: bool) -> Text:
+    def row_text(self, v: VmaView, mark: str, touches: bool, rss: int | None,
+                 cursor: bool) -> Text:
         g = self.glyphs
         glyph = {"added": g.added, "expanded": g.changed, "split": g.changed,
                  "changed": g.changed, "removed": g.removed}.get(mark, " ")
@@ -175,7 +176,8 @@ class VmaPanel(Panel):
         if self.wide:  # maps shows the file offset; anonymous memory shows 0
             offset = v.pgoff << 12 if v.path and not v.path.startswith("[") else 0
             text.append(f"{offset:08x} ", style=self.style("vmas--dim"))
-        text.append(f"{human(v.end - v.start):>6} {human(rss * 4096):>6} ")
+        shown = "" if mark == "removed" else "..." if rss is None else human(rss * 4096)
+        text.append(f"{human(v.end - v.start):>6} {shown:>6} ")
         text.append(v.path or "", style=st)
         if mark and mark != "removed":
             text.append(f"  {mark}", style=st)

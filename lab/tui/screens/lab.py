@@ -149,6 +149,7 @@ class LabScreen(Screen):
         old = getattr(self, "session", None)
         self.session = session
         self.model = LabModel(session)
+        self.model.on_counted = self._counted
         if old is not None:
             for bp in old.breakpoints:
                 try:
@@ -160,6 +161,13 @@ class LabScreen(Screen):
         if not first:
             self._queue_prewarm()
             self.show_step()
+
+    def _counted(self) -> None:
+        """A count of present pages finished in its thread: show it."""
+        try:
+            self.app.call_from_thread(self.show_step)
+        except RuntimeError:  # the app is closing
+            pass
 
     @property
     def view(self) -> StepView:
@@ -247,6 +255,8 @@ class LabScreen(Screen):
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
         self.show_step()
         self._queue_prewarm()
+        if getattr(self.app, "_exit_after_first_frame", False):
+            self.call_after_refresh(self.app._first_frame)  # type: ignore[attr-defined]
 
     def _theme_changed(self, theme) -> None:  # noqa: ANN001
         self.palette = "dark" if theme.dark else "light"
@@ -294,28 +304,33 @@ class LabScreen(Screen):
         self.state.note = ""
 
     def _queue_prewarm(self) -> None:
-        """Make the C TextAreas of every function the trace enters, one per idle moment."""
-        seen, fns = set(), []
-        index = self.model.index
+        """Build, one per idle moment, what each function of the trace shows: its C document
+        and its highlighted Python twin, so that no step pays for a first visit."""
+        seen: set = set()
+        work: list = []
         for rec in self.session.records:
             for step in rec.trace.steps:
-                key = (step.c_path, step.function)
-                if key in seen:
-                    continue
-                seen.add(key)
-                fn = index.function_at(step.c_path, step.c_line)
-                if fn is not None:
-                    fns.append(fn)
-        self._prewarm_queue = fns
-        self.set_timer(0.3, self._prewarm_one)
+                key = (step.c_path, step.function, step.py_path)
+                if key not in seen:
+                    seen.add(key)
+                    work.append((step.c_path, step.c_line, step.py_path, step.py_line))
+        self._prewarm_queue = work
+        self.set_timer(0.2, self._prewarm_one)
 
     def _prewarm_one(self) -> None:
-        if not self._prewarm_queue or self.layout_class == "tiny":
+        if not self._prewarm_queue:
+            import gc
+
+            gc.freeze()  # what is built by now lives as long as the app: spare the collector
             return
-        fn = self._prewarm_queue.pop(0)
-        for c in self.query(CSourcePanel):
-            c.prepare([fn])
-        self.set_timer(0.03, self._prewarm_one)
+        c_path, c_line, py_path, py_line = self._prewarm_queue.pop(0)
+        fn = self.model.index.function_at(c_path, c_line)  # parses the file the first time
+        if fn is not None:
+            for c in self._parts()["c"]:
+                c.prepare([fn])
+        for py in self.query(PythonTwinPanel):
+            py.prepare(py_path, py_line)
+        self.set_timer(0.02, self._prewarm_one)
 
     # -- moves -------------------------------------------------------------------------------
     def _forward(self, move) -> None:  # noqa: ANN001

@@ -186,7 +186,14 @@ def _hugetlb_get_unmapped_area(file, addr: int, len: int, pgoff: int,  # noqa: A
     return hugetlb_get_unmapped_area(file, addr, len, pgoff, flags)
 
 
+def _noop_fsync(file: File, start: int, end: int, datasync: int) -> int:
+    from lab.kernel.mm.shmem import noop_fsync  # mm/shmem.py imports this module
+
+    return noop_fsync(file, start, end, datasync)
+
+
 #: A hugetlbfs file: open(..., fs="hugetlbfs"), and the file behind MAP_HUGETLB.
 hugetlbfs_file_operations = FileOperations("hugetlbfs_file_operations",
                                            mmap=hugetlbfs_file_mmap,
-                                           get_unmapped_area=_hugetlb_get_unmapped_area)
+                                           get_unmapped_area=_hugetlb_get_unmapped_area,
+                                           fsync=_noop_fsync)

@@ -3,14 +3,21 @@
 
 `maps_line` prints a VMA as show_map_vma() does; `vma_stats` counts what smaps and pagemap
 report for it: Rss (present pages other than the zero page, hugetlb pages excluded),
-Anonymous, Locked, the *_Hugetlb bytes, and the number of present PTEs as pagemap sees them.
+Anonymous, Locked, the *_Hugetlb bytes, Shared/Private_Clean/Dirty, and the number of
+present PTEs as pagemap sees them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lab.kernel.arch.x86.include.asm.pgtable import _PAGE_PRESENT, PAGE_SHIFT, PAGE_SIZE
+from lab.kernel.arch.x86.include.asm.pgtable import (
+    _PAGE_DIRTY,
+    _PAGE_PRESENT,
+    _PAGE_PROTNONE,
+    PAGE_SHIFT,
+    PAGE_SIZE,
+)
 from lab.kernel.include.linux.mm import (
     VM_EXEC,
     VM_HUGETLB,
@@ -67,14 +74,39 @@ class VmaStats:
     locked: int  # bytes
     hugetlb: int  # bytes, Private_Hugetlb + Shared_Hugetlb
     present: int  # pages with a present PTE (pagemap), the zero page included
+    # smaps' split of Rss: a page mapped more than once is shared (page_mapcount() >= 2),
+    # dirty if its PTE or the page itself is (a file page written and not yet written back)
+    shared_clean: int = 0
+    shared_dirty: int = 0
+    private_clean: int = 0
+    private_dirty: int = 0
 
 
-def vma_stats(machine: Machine, vma: VmAreaStruct) -> VmaStats:
+def _mapcounts(machine: Machine) -> dict[int, int]:
+    """page_mapcount() of the file pages: how many PTEs of the mm map each frame."""
+    counts: dict[int, int] = {}
+    mm = machine.task.mm
+    for vma in mm.vmas:
+        if vma.vm_file is None or vma.vm_flags & VM_HUGETLB:
+            continue
+        for _, entry, _ in mm.pgd.leaves(vma.vm_start, vma.vm_end):
+            if entry & (_PAGE_PRESENT | _PAGE_PROTNONE):
+                pfn = pte_pfn(entry)
+                counts[pfn] = counts.get(pfn, 0) + 1
+    return counts
+
+
+def vma_stats(machine: Machine, vma: VmAreaStruct, smaps_detail: bool = True) -> VmaStats:
+    """What smaps and pagemap say of vma; `smaps_detail` False skips the Shared/Private split
+    (it needs every file page's mapcount)."""
     mm = machine.task.mm
     physmem = machine.physmem
     rss = anon = hugetlb = present = 0
-    for _, entry, size in mm.pgd.leaves(vma.vm_start, vma.vm_end):
-        if not entry & _PAGE_PRESENT:
+    split = {"shared_clean": 0, "shared_dirty": 0, "private_clean": 0, "private_dirty": 0}
+    counts = _mapcounts(machine) if smaps_detail and vma.vm_file is not None else {}
+    inode = vma.vm_file.f_inode if vma.vm_file is not None else None
+    for addr, entry, size in mm.pgd.leaves(vma.vm_start, vma.vm_end):
+        if not entry & (_PAGE_PRESENT | _PAGE_PROTNONE):  # pte_present(): PROT_NONE counts
             continue
         pages = size // PAGE_SIZE
         present += pages
@@ -85,15 +117,23 @@ def vma_stats(machine: Machine, vma: VmAreaStruct) -> VmaStats:
         if pfn == ZERO_PFN:  # vm_normal_page() skips the zero page: not in Rss
             continue
         rss += size
-        if physmem.kind(pfn) == FRAME_ANON:
+        is_anon = physmem.kind(pfn) == FRAME_ANON
+        if is_anon:
             anon += size
+        if smaps_detail:
+            dirty = bool(entry & _PAGE_DIRTY)
+            if not is_anon and inode is not None:
+                index = vma.vm_pgoff + ((addr - vma.vm_start) >> PAGE_SHIFT)
+                dirty = dirty or (inode.pages.get(index) == pfn and index in inode.dirty)
+            shared = not is_anon and counts.get(pfn, 1) >= 2
+            split[("shared_" if shared else "private_") + ("dirty" if dirty else "clean")] += size
     locked = rss if vma.vm_flags & VM_LOCKED else 0
-    return VmaStats(rss, anon, locked, hugetlb, present)
+    return VmaStats(rss, anon, locked, hugetlb, present, **split)
 
 
 def maps_row(machine: Machine, vma: VmAreaStruct) -> dict:
     """One row of `mmaplab run --json`'s "maps" (design notes, section 5)."""
-    st = vma_stats(machine, vma)
+    st = vma_stats(machine, vma, smaps_detail=False)
     return {
         "start": vma.vm_start,
         "end": vma.vm_end,

@@ -155,11 +155,9 @@ class Run:
             inode.i_flags |= S_APPEND
         if swapfile:
             inode.i_flags |= S_SWAPFILE
-        accmode = flags & fcntl.O_ACCMODE
-        if accmode == fcntl.O_ACCMODE:
-            return -errno.EINVAL
+        # Access mode 3 opens for ioctl only: neither FMODE_READ nor FMODE_WRITE (fs/open.c)
         f_mode = {fcntl.O_RDONLY: FMODE_READ, fcntl.O_WRONLY: FMODE_WRITE,
-                  fcntl.O_RDWR: FMODE_READ | FMODE_WRITE}[accmode]
+                  fcntl.O_RDWR: FMODE_READ | FMODE_WRITE, fcntl.O_ACCMODE: 0}[flags & fcntl.O_ACCMODE]
         files = m.task.files
         fd = next(i for i in range(3, 1 << 20) if i not in files)
         # force_o_largefile(): a 64-bit open() always adds O_LARGEFILE

@@ -42,7 +42,8 @@ def __thp_get_unmapped_area(filp, addr: int, len: int, off: int, flags: int,
         return 0  # C: return 0;
 
     len_pad = ulong(len + size)  # C: len_pad = len + size;
-    if len_pad < len or loff_t(off + len_pad) < off:  # C: if (len_pad < len || (off + len_pad) <
+    # loff_t against unsigned long: C compares these as unsigned 64-bit values
+    if len_pad < len or ulong(off + len_pad) < ulong(off):  # C: if (len_pad < len || (off + len_pad) <
         return 0  # C: return 0;
 
     ret = current.mm.get_unmapped_area(  # C: ret = current->mm->get_unmapped_area(filp, addr,

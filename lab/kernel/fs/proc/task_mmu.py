@@ -82,6 +82,9 @@ class VmaStats:
     private_dirty: int = 0
 
 
+PSS_SHIFT = 12  # fs/proc/task_mmu.c: fixed-point precision of the proportional sizes
+
+
 def _mapcounts(machine: Machine) -> dict[int, int]:
     """page_mapcount() of the file pages: how many PTEs of the mm map each frame."""
     counts: dict[int, int] = {}
@@ -103,7 +106,10 @@ def vma_stats(machine: Machine, vma: VmAreaStruct, smaps_detail: bool = True) ->
     physmem = machine.physmem
     rss = anon = hugetlb = present = 0
     split = {"shared_clean": 0, "shared_dirty": 0, "private_clean": 0, "private_dirty": 0}
-    counts = _mapcounts(machine) if smaps_detail and vma.vm_file is not None else {}
+    locked_vma = bool(vma.vm_flags & VM_LOCKED)
+    wants_counts = (smaps_detail or locked_vma) and vma.vm_file is not None
+    counts = _mapcounts(machine) if wants_counts else {}
+    pss_locked = 0  # smaps_account(): Locked is proportional, in 1/2^PSS_SHIFT bytes
     inode = vma.vm_file.f_inode if vma.vm_file is not None else None
     for addr, entry, size in mm.pgd.leaves(vma.vm_start, vma.vm_end):
         if not entry & (_PAGE_PRESENT | _PAGE_PROTNONE):  # pte_present(): PROT_NONE counts
@@ -117,6 +123,8 @@ def vma_stats(machine: Machine, vma: VmAreaStruct, smaps_detail: bool = True) ->
         if pfn == ZERO_PFN:  # vm_normal_page() skips the zero page: not in Rss
             continue
         rss += size
+        if locked_vma:
+            pss_locked += (size << PSS_SHIFT) // max(counts.get(pfn, 1), 1)
         is_anon = physmem.kind(pfn) == FRAME_ANON
         if is_anon:
             anon += size
@@ -127,7 +135,7 @@ def vma_stats(machine: Machine, vma: VmAreaStruct, smaps_detail: bool = True) ->
                 dirty = dirty or (inode.pages.get(index) == pfn and index in inode.dirty)
             shared = not is_anon and counts.get(pfn, 1) >= 2
             split[("shared_" if shared else "private_") + ("dirty" if dirty else "clean")] += size
-    locked = rss if vma.vm_flags & VM_LOCKED else 0
+    locked = (pss_locked >> PSS_SHIFT) >> 10 << 10  # smaps prints whole kB
     return VmaStats(rss, anon, locked, hugetlb, present, **split)
 
 

@@ -38,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--steps", action="store_true",
                      help="print the lockstep trace: every C line, its Python twin, what changed")
     run.add_argument("--trace", action="store_true", help="with --json: add each event's steps")
+    run.add_argument("--real", action="store_true",
+                     help="also run it on this machine's kernel and show both (JSON: \"real\")")
     run.add_argument("--fold-after", type=int, default=None, metavar="N",
                      help="record N rounds of a long loop in full, fold the rest (default 4)")
     run.set_defaults(func=_cmd_run)
@@ -45,44 +47,223 @@ def _parser() -> argparse.ArgumentParser:
     world = sub.add_parser("world", help="describe the default world scenarios start in")
     world.set_defaults(func=_cmd_world)
     _add_lessons_parsers(sub)
+    _add_classroom_parsers(sub)
     return ap
 
 
 def _add_lessons_parsers(sub) -> None:
-    """`mmaplab lessons [check|show]` and `mmaplab quiz` (lab/lessons/commands.py)."""
-    lang = {"choices": ["en", "zh"], "default": None,
-            "help": "language (default: from LC_ALL, LC_MESSAGES or LANG)"}
-    les = sub.add_parser("lessons", help="list the lessons and your progress; check lessons",
-                         description="List the course's lessons and your progress. "
-                         "`lessons check PATH...` validates lesson files; `lessons show N` "
-                         "prints a lesson with its computed answers.")
+    """`mmaplab lessons [check|show]` and `mmaplab quiz` (lab/lessons/commands.py); their help
+    speaks the locale's language."""
+    from lab.lessons.i18n import default_language, t
+
+    h = default_language()
+    lang = {"choices": ["en", "zh"], "default": None, "help": t("cli_lang", h)}
+    les = sub.add_parser("lessons", help=t("cli_lessons", h), description=t("cli_lessons_desc", h))
     les.add_argument("--lessons", dest="lesson_dirs", action="append", default=[],
-                     metavar="DIR", help="add an instructor's directory of lessons")
+                     metavar="DIR", help=t("cli_dirs", h))
     les.add_argument("--lang", **lang)
     les.set_defaults(func=_cmd_lessons, action=None)
     acts = les.add_subparsers(dest="action", metavar="ACTION")
-    chk = acts.add_parser("check", help="validate lesson files (errors as FILE:LINE:COLUMN)")
-    chk.add_argument("paths", nargs="+", metavar="PATH", help="lesson files or directories")
-    chk.add_argument("--stamp", action="store_true",
-                     help="first write the translation stamps (once both languages agree)")
+    chk = acts.add_parser("check", help=t("cli_check", h))
+    chk.add_argument("paths", nargs="+", metavar="PATH", help=t("cli_check_paths", h))
+    chk.add_argument("--stamp", action="store_true", help=t("cli_check_stamp", h))
     sub_lang = {**lang, "default": argparse.SUPPRESS}  # keep `lessons --lang zh check ...`
     chk.add_argument("--lang", **sub_lang)
-    shw = acts.add_parser("show", help="print a lesson from start to end, with the answers")
-    shw.add_argument("lesson", metavar="N|FILE", help="a lesson number, id or file")
+    shw = acts.add_parser("show", help=t("cli_show", h))
+    shw.add_argument("lesson", metavar="N|FILE", help=t("cli_show_lesson", h))
     shw.add_argument("--lessons", dest="show_dirs", action="append", default=[],
-                     metavar="DIR", help="add an instructor's directory of lessons")
+                     metavar="DIR", help=t("cli_dirs", h))
     shw.add_argument("--lang", **sub_lang)
 
-    quiz = sub.add_parser("quiz", help="random mmap problems: predict, then check",
-                          description="Random scenarios made by the simulator: predict the "
-                          "result (errno, the new VMA, merge or not, pages present), then "
-                          "see the answer and the C lines that decided it.")
-    quiz.add_argument("--seed", type=int, default=None, metavar="N",
-                      help="the same seed asks the same problems")
-    quiz.add_argument("--count", type=int, default=5, metavar="K", help="problems (default 5)")
-    quiz.add_argument("-c", "--answers", action="store_true", help="print the answers")
+    quiz = sub.add_parser("quiz", help=t("cli_quiz", h), description=t("cli_quiz_desc", h))
+    quiz.add_argument("--seed", type=int, default=None, metavar="N", help=t("cli_seed", h))
+    quiz.add_argument("--count", type=int, default=5, metavar="K", help=t("cli_count", h))
+    quiz.add_argument("-c", "--answers", action="store_true", help=t("cli_answers", h))
     quiz.add_argument("--lang", **lang)
     quiz.set_defaults(func=_cmd_quiz)
+
+
+def _add_classroom_parsers(sub) -> None:
+    """`mmaplab teach`, `mmaplab follow` and `mmaplab serve` (lab/classroom/)."""
+    where = {"metavar": "DIR", "default": None,
+             "help": "the class directory holding the session's socket "
+                     "(default: $XDG_RUNTIME_DIR/mmaplab, else /tmp/mmaplab-UID)"}
+    teach = sub.add_parser("teach", help="open the lab and publish its position to students",
+                           description="Open the lab as the instructor: every move, "
+                           "breakpoint, panel and chosen address is sent to the students "
+                           "who run `mmaplab follow NAME`.")
+    what = teach.add_mutually_exclusive_group()
+    what.add_argument("scenario", nargs="?", metavar="FILE", help="a scenario file")
+    what.add_argument("-e", dest="statements", metavar="STATEMENTS",
+                      help="statements separated by ';' or newlines")
+    teach.add_argument("--session", default="class", metavar="NAME",
+                       help="the name students follow (default: class)")
+    teach.add_argument("--dir", **where)
+    who = teach.add_mutually_exclusive_group()
+    who.add_argument("--group", metavar="GROUP",
+                     help="the class's group: the socket is 0660 with it (default: the "
+                          "directory's group)")
+    who.add_argument("--private", action="store_true",
+                     help="a socket only you can open (0600): for trying it out")
+    teach.add_argument("--theme", metavar="THEME", help="dark, light, or any Textual theme")
+    teach.set_defaults(func=_cmd_teach)
+
+    follow = sub.add_parser("follow", help="mirror an instructor's lab, live",
+                            description="Open the lab on the instructor's step and follow "
+                            "every move. d detaches (explore on your own; any move of yours "
+                            "does too) and rejoins at the instructor's current step.")
+    follow.add_argument("name", metavar="NAME", help="the session the instructor teaches")
+    follow.add_argument("--dir", **where)
+    follow.add_argument("--print", action="store_true",
+                        help="no lab: print one JSON line per position received")
+    follow.add_argument("--theme", metavar="THEME", help="dark, light, or any Textual theme")
+    follow.set_defaults(func=_cmd_follow)
+
+    serve = sub.add_parser("serve", help="an SSH server that gives each connection a lab",
+                           description="Serve the lab over SSH for classrooms without "
+                           "accounts: every connection gets its own lab in a terminal.")
+    serve.add_argument("--ssh", action="store_true", required=True,
+                       help="serve over SSH (the only transport)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default "
+                       "127.0.0.1; 0.0.0.0 for the class network)")
+    serve.add_argument("--port", type=int, default=2222, help="port (default 2222)")
+    serve.add_argument("--authorized-keys", metavar="FILE",
+                       help="accept the public keys in this authorized_keys file")
+    serve.add_argument("--password-file", metavar="FILE",
+                       help="accept the class password on this file's first line "
+                            "(or set MMAPLAB_CLASS_PASSWORD)")
+    serve.add_argument("--no-auth", action="store_true",
+                       help="no authentication: only with a loopback --host")
+    serve.add_argument("--follow", metavar="NAME",
+                       help="every session follows this teach session")
+    serve.add_argument("--dir", **where)
+    serve.add_argument("--max-sessions", type=int, default=40, metavar="N",
+                       help="connections at once (default 40)")
+    serve.add_argument("--idle-timeout", type=float, default=7200, metavar="SECONDS",
+                       help="close a session without input for this long (default 7200; "
+                            "0: never)")
+    serve.add_argument("--host-key", metavar="FILE",
+                       help="the server's key (default: made once in the user's data dir)")
+    serve.set_defaults(func=_cmd_serve)
+
+
+def _classroom_scenario(args: argparse.Namespace) -> tuple[str, str] | None:
+    from lab.tui.default_scenario import DEFAULT_SCENARIO, SOURCE_NAME
+
+    if getattr(args, "statements", None) is not None:
+        from lab.scenario import split_statements
+
+        return split_statements(args.statements), "-e"
+    if getattr(args, "scenario", None) is not None:
+        try:
+            with open(args.scenario, encoding="utf-8") as f:
+                return f.read(), args.scenario
+        except (OSError, UnicodeDecodeError) as err:
+            print(f"mmaplab: cannot read {args.scenario}: {err}", file=sys.stderr)
+            return None
+    return DEFAULT_SCENARIO, SOURCE_NAME
+
+
+def _classroom_app(text: str, name: str, theme: str | None):
+    from lab.tui.app import open_lab
+
+    theme = {"dark": "textual-dark", "light": "textual-light"}.get(theme or "", theme)
+    return open_lab(text, name, theme=theme)
+
+
+def _cmd_teach(args: argparse.Namespace) -> int:
+    from lab.classroom import app_glue
+    from lab.classroom.link import Teacher
+    from lab.classroom.sockets import ClassroomError
+    from lab.scenario import ScenarioError
+
+    found = _classroom_scenario(args)
+    if found is None:
+        return 2
+    text, name = found
+    try:
+        app = _classroom_app(text, name, args.theme)
+        teacher = Teacher(args.session, app.session, directory=args.dir, group=args.group,
+                          private=args.private, text=text)
+    except (ScenarioError, ClassroomError) as err:
+        print(f"mmaplab teach: {err}", file=sys.stderr)
+        return 2
+    hooks = app_glue.MmapLabHooks(app)
+    try:
+        app_glue.run_app(app, lambda: (app_glue.attach_teacher(app, teacher, hooks),
+                                       app_glue.keep_status(app, hooks)), hooks.ready)
+    finally:
+        teacher.stop()
+    return app.return_code or 0
+
+
+def _cmd_follow(args: argparse.Namespace) -> int:
+    import time
+
+    from lab.classroom import app_glue
+    from lab.classroom.follow import print_states
+    from lab.classroom.link import Student
+    from lab.classroom.sockets import ClassroomError
+    from lab.scenario import ScenarioError
+
+    if args.print:
+        return print_states(args.name, args.dir)
+    try:
+        student = Student(args.name, lambda state: None, directory=args.dir,
+                          call=lambda fn: None).start()
+    except ClassroomError as err:
+        print(f"mmaplab follow: {err}", file=sys.stderr)
+        return 2
+    deadline = time.monotonic() + 1.5  # open on the instructor's scenario if they are there
+    while student.link.instructor is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    first = student.link.instructor
+    text, name = (first.scenario, first.source_name) if first else _classroom_scenario(args)
+    try:
+        app = _classroom_app(text, name, args.theme)
+    except ScenarioError as err:
+        print(f"mmaplab follow: {err}", file=sys.stderr)
+        student.stop()
+        return 2
+    hooks = app_glue.MmapLabHooks(app)
+    try:
+        app_glue.run_app(app, lambda: (app_glue.attach_student(app, student, hooks),
+                                       app_glue.keep_status(app, hooks)), hooks.ready)
+    finally:
+        student.stop()
+    return app.return_code or 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    import asyncio
+    import os
+    from pathlib import Path
+
+    try:
+        from lab.classroom.serve import ServeConfig, ServeError, serve_forever
+    except ImportError as err:
+        print(f"mmaplab serve: needs asyncssh ({err})", file=sys.stderr)
+        return 2
+    password = os.environ.get("MMAPLAB_CLASS_PASSWORD")
+    if args.password_file:
+        try:
+            with open(args.password_file, encoding="utf-8") as f:
+                password = f.readline().rstrip("\r\n")
+        except OSError as err:
+            print(f"mmaplab serve: {args.password_file}: {err.strerror}", file=sys.stderr)
+            return 2
+    config = ServeConfig(
+        host=args.host, port=args.port, password=password or None, no_auth=args.no_auth,
+        authorized_keys=Path(args.authorized_keys) if args.authorized_keys else None,
+        follow=args.follow, follow_dir=args.dir, max_sessions=args.max_sessions,
+        idle_timeout=args.idle_timeout,
+        host_key=Path(args.host_key) if args.host_key else None)
+    try:
+        asyncio.run(serve_forever(config))
+    except (ServeError, OSError) as err:
+        print(f"mmaplab serve: {err}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def _cmd_lessons(args: argparse.Namespace) -> int:
@@ -100,13 +281,14 @@ def _cmd_lessons(args: argparse.Namespace) -> int:
 
 def _cmd_quiz(args: argparse.Namespace) -> int:
     from lab.lessons import commands
-    from lab.lessons.i18n import default_language
+    from lab.lessons.i18n import default_language, t
 
+    lang = args.lang or default_language()
     if args.count < 1:
-        print("mmaplab quiz: --count must be at least 1", file=sys.stderr)
+        print(t("cli_count_bad", lang), file=sys.stderr)
         return 2
-    return commands.quiz(args.seed, args.count, args.lang or default_language(), args.answers,
-                         sys.stdin.isatty(), sys.stdin, sys.stdout)
+    return commands.quiz(args.seed, args.count, lang, args.answers, sys.stdin.isatty(),
+                         sys.stdin, sys.stdout)
 
 
 def _load_scenario(args: argparse.Namespace):
@@ -142,11 +324,33 @@ def _cmd_run(args: argparse.Namespace) -> int:
     except ScenarioError as err:
         print(err, file=sys.stderr)
         return 2
+    if args.real:
+        return _run_real(args, scenario, report.to_json())
     if args.json:
         json.dump(report.to_json(), sys.stdout)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(text_report(report, [getattr(s, "func", "") for s in scenario]))
+    return 0
+
+
+def _run_real(args: argparse.Namespace, scenario, sim_doc: dict) -> int:
+    """The model's result beside this machine's kernel's, for the same scenario."""
+    import json
+
+    from lab.realkernel import available, compare, run_real, side_by_side_text
+
+    ok, why = available()
+    real_doc = run_real(scenario) if ok else {"skipped": why}
+    differences = compare(sim_doc, real_doc) if ok and not real_doc.get("skipped") \
+        and not real_doc.get("error") else []
+    if args.json:
+        sim_doc["real"] = real_doc
+        sim_doc["differences"] = [str(d) for d in differences]
+        json.dump(sim_doc, sys.stdout)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(side_by_side_text(sim_doc, real_doc, differences) + "\n")
     return 0
 
 
@@ -225,7 +429,7 @@ def _cmd_source(args: argparse.Namespace) -> int:
     return 0
 
 
-SUBCOMMANDS = ("source", "run", "world", "lessons", "quiz")
+SUBCOMMANDS = ("source", "run", "world", "lessons", "quiz", "teach", "follow", "serve")
 
 
 def _lab_parser() -> argparse.ArgumentParser:

@@ -103,3 +103,22 @@ def test_json_trace_adds_steps(capsys):
                         "py": steps[0]["py"], "depth": 1}
     assert steps[0]["py"].startswith("lab/kernel/arch/x86/kernel/sys_x86_64.py:")
     assert any(s["fn"] == "do_mmap" and s["c"] == "mm/mmap.c:1281" for s in steps)
+
+
+def test_real_shows_the_model_beside_this_machines_kernel(capsys):
+    from lab.realkernel import available
+
+    ok, why = available()
+    assert main(["run", "-e", 'fd = open("d.bin", O_RDONLY, size=8192); '
+                 "mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)", "--real",
+                 "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    if not ok:
+        assert doc["real"]["skipped"] == why
+        return
+    assert [e["errno"] for e in doc["real"]["events"]] == [None, "EACCES"]
+    assert [e["errno"] for e in doc["events"]] == [None, "EACCES"]
+    assert main(["run", "-e", "mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)",
+                 "--real"]) == 0
+    out = capsys.readouterr().out
+    assert "beside this machine's kernel" in out and out.count("EINVAL") >= 2

@@ -56,7 +56,25 @@ def pct(values: list[float], p: float) -> float:
 
 
 # -- cold start ----------------------------------------------------------------------------------
-def cold_once(extra_env: dict | None = None) -> float:
+BARE_APP = """
+import os, time
+from textual.app import App
+from textual.widgets import Footer, Static
+class Bare(App):
+    def compose(self):
+        yield Static("hello")
+        yield Footer()
+    def on_mount(self):
+        self.call_after_refresh(self.done)
+    def done(self):
+        with open(os.environ["MMAPLAB_FIRST_FRAME_FILE"], "w") as f:
+            f.write(repr(time.perf_counter()))
+        self.exit()
+Bare().run()
+"""
+
+
+def cold_once(extra_env: dict | None = None, argv: list[str] | None = None) -> float:
     """Seconds from spawning `python -m lab` to its first complete frame (the app writes the
     time of that frame, on the monotonic clock all processes share, and exits)."""
     import tempfile
@@ -70,7 +88,7 @@ def cold_once(extra_env: dict | None = None) -> float:
     if pid == 0:  # the child: a terminal of 120x40
         ioctl(sys.stdout.fileno(), termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0],
                                                                    0, 0))
-        os.execvpe(sys.executable, [sys.executable, "-m", "lab"], env)
+        os.execvpe(sys.executable, [sys.executable, *(argv or ["-m", "lab"])], env)
     ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
     while True:
         r, _, _ = select.select([fd], [], [], 10)
@@ -251,9 +269,18 @@ def main() -> None:
         return rss_child()
     report: dict = {"size": f"{SIZE[0]}x{SIZE[1]}"}
     if args.only in (None, "cold"):
-        runs = [cold_once() for _ in range(5 if args.quick else 15)]
+        n = 5 if args.quick else 15
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as empty:  # the first run ever: nothing cached
+            first = [cold_once({"MMAPLAB_CACHE_DIR": empty + f"/{i}"}) for i in range(3)]
+        cold_once()  # make sure the recording of the default scenario is in the cache
+        runs = [cold_once() for _ in range(n)]
+        bare = [cold_once(argv=["-c", BARE_APP]) for _ in range(n)]
         report["cold_start_s"] = {"median": statistics.median(runs), "min": min(runs),
-                                  "max": max(runs), "runs": len(runs)}
+                                  "max": max(runs), "runs": len(runs),
+                                  "first_run_ever_median": statistics.median(first),
+                                  "bare_textual_app_median": statistics.median(bare)}
     if args.only in (None, "step"):
         report["step"] = bench_steps(args.quick)
     if args.only in (None, "rss"):

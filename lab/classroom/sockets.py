@@ -84,8 +84,6 @@ def prepare_dir(directory: Path, gid: int | None, private: bool) -> os.stat_resu
     """Make the class directory if it is missing (0700, or 2770 with the group), then check
     it. An existing directory is used as its owner set it up."""
     try:
-        if directory.parent == default_dir().parent and directory == default_dir():
-            directory.parent.mkdir(parents=True, exist_ok=True)
         os.mkdir(directory, 0o700)
         if gid is not None and not private:
             os.chown(directory, -1, gid)
@@ -167,7 +165,7 @@ class Listener:
                 pass
             raise
         finally:
-            os.rmdir(tmpdir) if not os.listdir(tmpdir) else None
+            os.rmdir(tmpdir)
         return sock, (st.st_dev, st.st_ino)
 
     def close(self) -> None:

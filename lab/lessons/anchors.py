@@ -48,10 +48,8 @@ def static_check(at: str, index: CIndex | None = None) -> None:
 
 
 def _function_known(index: CIndex, name: str) -> bool:
-    if index.functions(name) or index.functions("sys_" + name):
-        return True
-    return any(fn.display == name for fns in (index.functions(name.split("(")[-1].rstrip(")")),)
-               for fn in fns)
+    """A C function by name or by the display name the trace uses (SYSCALL_DEFINE6(mmap))."""
+    return bool(index.functions(name) or index.functions("sys_" + name))
 
 
 def step_range(anchor: Anchor, rec: Recording) -> range:

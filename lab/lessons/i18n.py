@@ -177,7 +177,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "question_late": {
         "en": "this question is asked after statement {n} has finished: its answer is "
               "already on screen; anchor it earlier",
-        "zh": "这个问题在第 {n} 条语句执行完之后才提出，答案已经显示出来了；请把它锚定到更早的位置"},
+        "zh": "这个问题在第 {n} 条语句执行完之后才提出，答案已经显示出来了；"
+              "请把它锚定到更早的位置"},
     "cite_unknown": {"en": "the text cites {cite}, a line kernel_src does not keep",
                      "zh": "文字中引用了 {cite}，但 kernel_src 没有收录这一行"},
     # -- answers ---------------------------------------------------------------------------
@@ -216,7 +217,7 @@ MESSAGES: dict[str, dict[str, str]] = {
               "ftruncate, msync, writeback)",
         "zh": "缺页异常模型（内存访问 p[i] = v 与 x = p[i]、munmap、mprotect、ftruncate、"
               "msync、回写）"},
-    "feature_unknown": {"en": "a part of the model that is not there yet",
+    "feature_not_yet": {"en": "a part of the model that is not there yet",
                         "zh": "模拟器中尚未实现的部分"},
     "unavailable": {"en": "not available yet: it needs {needs}, which the simulator does not "
                           "have yet (line {line}: {stmt})",
@@ -288,6 +289,39 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "warning: {path} could not be read ({detail}); it was kept as {backup} and "
               "progress starts afresh",
         "zh": "警告：无法读取 {path}（{detail}）；已把它另存为 {backup}，学习进度从头记录"},
+    # -- the command line's help -----------------------------------------------------------
+    "cli_lang": {"en": "language (default: from LC_ALL, LC_MESSAGES or LANG)",
+                 "zh": "语言（默认取自 LC_ALL、LC_MESSAGES 或 LANG）"},
+    "cli_lessons": {"en": "list the lessons and your progress; check lessons",
+                    "zh": "列出课程和学习进度；检查课程文件"},
+    "cli_lessons_desc": {
+        "en": "List the course's lessons and your progress. `lessons check PATH...` validates "
+              "lesson files; `lessons show N` prints a lesson with its computed answers.",
+        "zh": "列出课程和你的学习进度。`lessons check PATH...` 检查课程文件；`lessons show N` "
+              "打印一课的全部内容及计算出的答案。"},
+    "cli_dirs": {"en": "add an instructor's directory of lessons",
+                 "zh": "加入教师自己的课程目录"},
+    "cli_check": {"en": "validate lesson files (errors as FILE:LINE:COLUMN)",
+                  "zh": "检查课程文件（错误以 文件:行:列 给出）"},
+    "cli_check_paths": {"en": "lesson files or directories", "zh": "课程文件或目录"},
+    "cli_check_stamp": {"en": "first write the translation stamps (once both languages agree)",
+                        "zh": "先写入翻译同步标记（在两种语言内容一致之后）"},
+    "cli_show": {"en": "print a lesson from start to end, with the answers",
+                 "zh": "从头到尾打印一课，并附上答案"},
+    "cli_show_lesson": {"en": "a lesson number, id or file", "zh": "课程编号、id 或文件"},
+    "cli_quiz": {"en": "random mmap problems: predict, then check",
+                 "zh": "随机的 mmap 练习题：先预测，再核对"},
+    "cli_quiz_desc": {
+        "en": "Random scenarios made by the simulator: predict the result (errno, the new VMA, "
+              "merge or not, pages present), then see the answer and the C lines that decided "
+              "it.",
+        "zh": "由模拟器生成的随机场景：先预测结果（错误码、新的 VMA、是否合并、有几页 present），"
+              "再查看答案以及做出决定的那几行 C 代码。"},
+    "cli_seed": {"en": "the same seed asks the same problems", "zh": "相同的种子给出相同的题目"},
+    "cli_count": {"en": "problems (default 5)", "zh": "题目数量（默认 5）"},
+    "cli_answers": {"en": "print the answers", "zh": "显示答案"},
+    "cli_count_bad": {"en": "mmaplab quiz: --count must be at least 1",
+                      "zh": "mmaplab quiz：--count 至少为 1"},
     # -- mmaplab lessons -------------------------------------------------------------------
     "list_heading": {"en": "mmaplab lessons (Linux {kernel}); progress in {path}",
                      "zh": "mmaplab 课程（Linux {kernel}）；学习进度保存在 {path}"},

@@ -49,7 +49,7 @@ class Unavailable:
 
     def render(self, lang: str) -> str:
         needs = ", ".join(t("feature_" + f, lang) for f in self.features) or \
-            t("feature_unknown", lang)
+            t("feature_not_yet", lang)
         return t("unavailable", lang, needs=needs, line=self.line, stmt=self.statement)
 
 
@@ -113,11 +113,13 @@ def recording_of(lesson: Lesson) -> Recording:
     return rec
 
 
-def open_lesson(lesson: Lesson | str | Path, lang: str = "en"):
+def open_lesson(lesson: Lesson | str | Path, lang: str = "en", fresh: bool = True):
     """Record the scenario and build a LessonRun at its first page.
 
     Raises LessonUnavailable if the simulator cannot run it yet, LessonError if the lesson
     does not check (an anchor that resolves to no step, a question with no answer, ...).
+    With `fresh` (the default) the run gets a Session of its own, so the app may move it
+    freely; `fresh=False` shares the recording cached for checks (read-only use).
     """
     from lab.lessons.run import LessonRun
     from lab.lessons.validate import check_against_recording
@@ -127,7 +129,7 @@ def open_lesson(lesson: Lesson | str | Path, lang: str = "en"):
     reason = unavailable(lesson)
     if reason is not None:
         raise LessonUnavailable(lesson, reason)
-    rec = recording_of(lesson)
+    rec = record(lesson.scenario) if fresh else recording_of(lesson)
     diags = Diagnostics()
     check_against_recording(lesson, rec, diags, headless=False)
     if diags:
@@ -167,11 +169,12 @@ class CourseEntry:
     def title(self, lang: str) -> str:
         return self.lesson.get_title(lang) if self.lesson else self.path.stem
 
-    def open(self, lang: str = "en"):
+    def open(self, lang: str = "en", fresh: bool = True):
+        """A LessonRun of this lesson (see open_lesson)."""
         if not self.ok:
             raise LessonError(self.diagnostics)
         assert self.lesson is not None
-        return open_lesson(self.lesson, lang)
+        return open_lesson(self.lesson, lang, fresh)
 
 
 @dataclass

@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lab.lessons.i18n import LANGUAGES
-
 from lab.lessons.diagnostics import Diagnostics
 from lab.lessons.format import RawBlock, RawDocument
+from lab.lessons.i18n import LANGUAGES
 
 #: Question kinds whose answer the simulator computes from one statement.
 FACT_KINDS = ("errno", "ret", "vma", "merge", "merge_with", "present", "rss", "dirty",

@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from lab.lessons import answers
-from lab.lessons.answers import BUILTIN_OPTIONS, ExpressionError, Reply
+from lab.lessons import replies
+from lab.lessons.answers import ExpressionError
 from lab.lessons.facts import KIND_FACT, Decided, FactError, Facts
 from lab.lessons.i18n import t
+from lab.lessons.replies import BUILTIN_OPTIONS, Reply
 
 _BUILTIN_LABELS = {
     "merge": ("opt_merge_yes", "opt_merge_no"),
@@ -73,7 +74,7 @@ def option_labels(spec: QuestionSpec, lang: str) -> list[str] | None:
             return list(chosen)
     if spec.options is None and spec.kind in _BUILTIN_LABELS:
         return [t(key, lang) for key in _BUILTIN_LABELS[spec.kind]]
-    return [answers.display(spec.kind, o, lang) if not isinstance(o, str) else o
+    return [replies.display(spec.kind, o, lang) if not isinstance(o, str) else o
             for o in options]
 
 
@@ -101,7 +102,7 @@ def correct_option(spec: QuestionSpec, computed: Computed) -> int | None:
     if options is None:
         return None
     for i, o in enumerate(options):
-        if answers.matches(spec.kind, Reply(o), computed.value, computed.row):
+        if replies.matches(spec.kind, Reply(o), computed.value, computed.row):
             return i
     return None
 
@@ -110,29 +111,29 @@ def expected_text(spec: QuestionSpec, computed: Computed, lang: str) -> str:
     i = correct_option(spec, computed)
     if i is not None:
         labels = option_labels(spec, lang) or []
-        return f"{answers.letter(i)}) {labels[i]}"
-    return answers.display(spec.kind, computed.value, lang)
+        return f"{replies.letter(i)}) {labels[i]}"
+    return replies.display(spec.kind, computed.value, lang)
 
 
 def typed_answer(spec: QuestionSpec, computed: Computed) -> str:
-    """A reply that the checker accepts as right: what a headless run answers."""
+    """A reply that the checker accepts as right: what a headless run replies."""
     i = correct_option(spec, computed)
     if i is not None:
-        return answers.letter(i)
-    return answers.typed_answer(spec.kind, computed.value)
+        return replies.letter(i)
+    return replies.typed_answer(spec.kind, computed.value)
 
 
 def check(spec: QuestionSpec, computed: Computed, text: str, lang: str, facts: Facts,
           variables: dict[str, int] | None = None) -> Verdict:
     options = effective_options(spec)
     labels = option_labels(spec, lang)
-    reply = answers.read_reply(spec.kind, text, options, labels, computed.value, lang,
+    reply = replies.read_reply(spec.kind, text, options, labels, computed.value, lang,
                                variables)
     expected = expected_text(spec, computed, lang)
     decided = facts.describe_all(computed.decided)
     if not reply.ok:
         return Verdict(False, False, text, expected, reply.problem, decided)
-    right = answers.matches(spec.kind, reply, computed.value, computed.row)
+    right = replies.matches(spec.kind, reply, computed.value, computed.row)
     message = t("verdict_right", lang, answer=expected) if right else \
         t("verdict_wrong", lang, answer=expected, given=text.strip())
     return Verdict(right, True, text.strip(), expected, message, decided)

@@ -60,7 +60,8 @@ def _file_checks(r: random.Random) -> Problem:
         if which == "implies":
             lines.append("personality(READ_IMPLIES_EXEC)")
         noexec = r.random() < 0.7
-        lines.append(f'fd = open("tool.bin", O_RDONLY, size=8192{", noexec=True" if noexec else ""})')
+        mount = ", noexec=True" if noexec else ""
+        lines.append(f'fd = open("tool.bin", O_RDONLY, size=8192{mount})')
         prot = r.choice(["PROT_READ", "PROT_READ | PROT_EXEC", "PROT_EXEC"])
         kind = "MAP_PRIVATE"
     lines.append(f"p = mmap(NULL, 8192, {prot}, {kind}, fd, 0)")

@@ -48,7 +48,7 @@ class QuestionState:
         labels = questions.option_labels(self.spec, lang)
         if labels is None:
             return None
-        from lab.lessons.answers import letter
+        from lab.lessons.replies import letter
 
         return [(letter(i), label) for i, label in enumerate(labels)]
 

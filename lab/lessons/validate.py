@@ -120,7 +120,7 @@ def check_against_recording(lesson: Lesson, rec: Recording, diags: Diagnostics,
             diags.error(path, line, column, err.key, **err.params)
             continue
         if effective_options(spec) is not None and correct_option(spec, computed) is None:
-            from lab.lessons.answers import display
+            from lab.lessons.replies import display
 
             where = block.raw.where("options") if block.raw and "options" in \
                 block.raw.header else _block_where(block)

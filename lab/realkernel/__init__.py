@@ -8,13 +8,30 @@ runs the statements for real in a fresh process and returns a document shaped li
 `mmaplab run --json`, plus "skipped", "error", "host_kernel" and "runner". `compare(sim_doc,
 real_doc)` lists where the model and the kernel disagree, each difference marked when a
 known kernel-version or machine difference explains it; `side_by_side_text` shows both.
+Importing this package works anywhere; running needs Linux (see docs/fidelity.md).
 """
+
+from __future__ import annotations
 
 from lab.realkernel.compare import Difference, compare
 from lab.realkernel.host import available
-from lab.realkernel.known import KNOWN, Known, applicable
-from lab.realkernel.run import run_many, run_real
+from lab.realkernel.known import KNOWN, MODEL_BUGS, Known, applicable
 from lab.realkernel.text import side_by_side_text
 
-__all__ = ["KNOWN", "Difference", "Known", "applicable", "available", "compare",
+
+def run_real(scenario, *, timeout: float = 120.0) -> dict:
+    """The scenario (a parsed Scenario or its text) run on this machine's kernel."""
+    from lab.realkernel.run import run_real as run
+
+    return run(scenario, timeout=timeout)
+
+
+def run_many(scenarios, jobs: int | None = None, *, timeout: float = 120.0) -> list[dict]:
+    """run_real over many scenarios, `jobs` at a time (default: one per CPU)."""
+    from lab.realkernel.run import run_many as run
+
+    return run(scenarios, jobs, timeout=timeout)
+
+
+__all__ = ["KNOWN", "MODEL_BUGS", "Difference", "Known", "applicable", "available", "compare",
            "run_many", "run_real", "side_by_side_text"]

@@ -28,6 +28,10 @@ class Extent:
 
 
 def coord_text(c: tuple) -> str:
+    if c[0] == "none":
+        return "nothing"
+    if c[0] == "world":
+        return f"the program's memory at top {'+' if c[1] >= 0 else '-'} {abs(c[1]):#x}"
     if c[0] == "line":
         return f"line {c[1]}'s mapping {'+' if c[2] >= 0 else '-'} {abs(c[2]):#x}"
     if c[0] == "top":

@@ -9,6 +9,7 @@ that would kill the process is seen (and its signal found in a throwaway grandch
 
 from __future__ import annotations
 
+import ctypes
 import os
 import platform
 import traceback
@@ -177,10 +178,7 @@ class Executor(RealRun):
                                 "size=8192", line, 0)
         if size is not None and path not in DEVICES and size != f.size:
             raise ScenarioError(f"{path!r} already exists with size {f.size}", line, 0)
-        buf = f.path.encode() + b"\0"
-        import ctypes
-
-        cpath = ctypes.create_string_buffer(buf)
+        cpath = ctypes.create_string_buffer(f.path.encode())
         fd = syscalls.raw(SYS_open, ctypes.addressof(cpath), u64(line, flags), 0)
         if fd >= 0 and append_only:
             with self.admin():
@@ -214,6 +212,11 @@ class Executor(RealRun):
                            "so it cannot grant it")
             mask |= 1 << cap
         self.set_caps(mask)
+        if self.commit.mode == 2:  # CAP_SYS_ADMIN changes which reserve the scenario pays
+            from lab.realkernel.sysctl import apply_commit_limit
+
+            with self.admin():
+                apply_commit_limit(self, line)
         return 0
 
     def _do_personality(self, line, persona) -> int:

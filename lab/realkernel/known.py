@@ -156,11 +156,16 @@ def _thp_topdown(d, ctx) -> bool:
 
 
 def _mprotect_unaccounts(d, ctx) -> bool:
+    if not ctx.called_before(d, "mprotect"):
+        return False
+    if d.kind == "row":  # uncharged, a piece merges back with its uncharged neighbour
+        row = d.rows[0] or d.rows[1]
+        return row["path"] == "" and row["perms"].endswith("p")
     if d.kind != "vmflags" or d.key[3] != "ac" or not d.sim or d.real:
         return False
     sim_row = d.rows[0]
     return sim_row["path"] == "" and sim_row["perms"].endswith("p") and \
-        "wr" not in sim_row["vmflags"] and ctx.called_before(d, "mprotect")
+        "wr" not in sim_row["vmflags"]
 
 
 # -- this machine ---------------------------------------------------------------------------

@@ -103,6 +103,9 @@ def _skipped(reason: str) -> dict:
 def run_real(scenario, *, timeout: float = 120.0) -> dict:
     """Run a scenario (a parsed Scenario or its text) on this machine's kernel.
 
+    A scenario with sysctl() changes the whole machine while it runs (it runs alone, and
+    every value is put back after): strict overcommit, for one, holds for every program
+    for those milliseconds. Set MMAPLAB_REAL_NO_SYSCTL=1 to skip such scenarios instead.
     The document has the shape of `mmaplab run --json`, plus "host_kernel", "skipped"
     (a reason, or None), "error" (a runner or scenario error, or None) and "runner"
     (what the runner adjusted). Rows of the runner's own memory carry "owner": "runner".
@@ -116,6 +119,9 @@ def run_real(scenario, *, timeout: float = 120.0) -> dict:
     if exclusive and not privileged:
         return _skipped("the scenario changes the machine (sysctl or a swap file), which "
                         "needs root")
+    if exclusive and os.environ.get("MMAPLAB_REAL_NO_SYSCTL"):
+        return _skipped("MMAPLAB_REAL_NO_SYSCTL is set: scenarios that change the whole "
+                        "machine (sysctl, swap) are not run")
     request = {"statements": statements, "world": sim_world().to_json(),
                "privileged": privileged, "timeout": timeout,
                "workdir": os.path.join(host.run_root(), f"run-{os.getpid()}-{next(_counter)}")}

@@ -17,7 +17,11 @@ from contextlib import contextmanager
 
 PAGE_KB = 4
 SAVED = ("max_map_count", "overcommit_memory", "mmap_min_addr", "nr_hugepages",
-         "overcommit_ratio", "overcommit_kbytes")
+         "admin_reserve_kbytes", "overcommit_ratio", "overcommit_kbytes")
+#: Strict overcommit holds for the whole machine while a scenario runs. The runner raises
+#: the admin reserve by this much, and the limit with it: the scenario (without
+#: CAP_SYS_ADMIN) keeps the default world's headroom, while root's programs get this much.
+SHIELD_KB = 1 << 20
 SCENARIO_NAMES = ("vm.max_map_count", "vm.overcommit_memory", "vm.overcommit_ratio",
                   "vm.nr_hugepages", "vm.mmap_min_addr")
 LOCK_PATH = "/tmp/mmaplab-realkernel.lock"
@@ -73,21 +77,37 @@ def write_sysctl(run, line: int, name: str, value: int) -> int:
             run.commit.mode = value
         elif short == "overcommit_ratio":
             run.commit.ratio = value
-        if short in ("overcommit_memory", "overcommit_ratio", "nr_hugepages") and \
-                run.commit.mode == 2:
-            kbytes = max(commit_limit(run) * PAGE_KB, 1)
-            _write_fd(run.sysctl_fds["overcommit_kbytes"], kbytes)
-            run.notes.append(f"line {line}: overcommit limit set to {kbytes} kB "
-                             "(vm.overcommit_kbytes), the default world's headroom")
+        if short in ("overcommit_memory", "overcommit_ratio", "nr_hugepages"):
+            apply_commit_limit(run, line)
     return 0
 
 
-def commit_limit(run) -> int:
+def apply_commit_limit(run, line: int) -> None:
+    """In mode 2, set the limit (and the admin reserve) to the default world's headroom.
+
+    Called when the mode, the ratio, the huge page pool or the scenario's capabilities
+    change. Must run as the administrator.
+    """
+    if run.commit.mode != 2:
+        return
+    pays_reserve = not run.effective >> 21 & 1  # no CAP_SYS_ADMIN: it pays the admin reserve
+    base = run.offsets.setdefault("admin_reserve_kb", _read_fd(run.sysctl_fds[
+        "admin_reserve_kbytes"]))
+    _write_fd(run.sysctl_fds["admin_reserve_kbytes"], base + SHIELD_KB)
+    kbytes = max(commit_limit(run, base + SHIELD_KB if pays_reserve else None) * PAGE_KB, 1)
+    _write_fd(run.sysctl_fds["overcommit_kbytes"], kbytes)
+    run.notes.append(f"line {line}: overcommit limit set to {kbytes} kB "
+                     "(vm.overcommit_kbytes), the default world's headroom")
+
+
+def commit_limit(run, real_admin_kb: int | None) -> int:
     """Pages of vm.overcommit_kbytes that leave this machine the default world's headroom.
 
-    Mode 2 refuses when committed + request > limit - admin reserve - min(total_vm/32,
-    user reserve) (mm/util.c: __vm_enough_memory). The default world has 8 GiB of RAM and
-    little committed; this machine has more of both, so the limit is moved by each term.
+    Mode 2 refuses when committed + request > limit - admin reserve (without
+    CAP_SYS_ADMIN) - min(total_vm/32, user reserve) (mm/util.c: __vm_enough_memory). The
+    default world has 8 GiB of RAM and little committed; this machine has more of both, so
+    the limit is moved by each term. `real_admin_kb` is the admin reserve the scenario
+    pays here, or None when it holds CAP_SYS_ADMIN.
     """
     w, off = run.world, run.offsets
     limit = (w.totalram // 4096 - run.commit.huge_pages * 512) * run.commit.ratio // 100
@@ -95,12 +115,11 @@ def commit_limit(run) -> int:
     now = run.proc.status_kb("VmSize")["VmSize"] // 4096
     sim_tv = w.total_vm // 4096 + now - off["total_vm_real"] // 4096
     real_reserve = _read_fd(run.sysctl_fds["user_reserve_kbytes"]) // PAGE_KB
-    real_admin = _read_fd(run.sysctl_fds["admin_reserve_kbytes"]) // PAGE_KB
     swap = _meminfo_kb(run, "SwapTotal") // PAGE_KB
+    admin = 0 if real_admin_kb is None else \
+        real_admin_kb // PAGE_KB - w.admin_reserve_kbytes // PAGE_KB
     return (limit - min(sim_tv // 32, w.user_reserve_kbytes // PAGE_KB)
-            + min(now // 32, real_reserve)
-            - w.admin_reserve_kbytes // PAGE_KB + real_admin
-            + off["committed"] - swap)
+            + min(now // 32, real_reserve) + admin + off["committed"] - swap)
 
 
 def _meminfo_kb(run, key: str) -> int:

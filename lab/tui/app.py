@@ -128,7 +128,7 @@ class MmapLab(App):
                                 _runner(lab, b.action))
         extra = (
             ("Edit the current statement", "replace it with another (the editor opens "
-             "with its text)", lab.action_edit_current),
+             "with its text)", lambda: lab.call_later(lab.action_edit_current)),
             ("Add a breakpoint…", "at a C line or function, optionally with a condition "
              "(mm/mmap.c:1317 if len > 4096)", self._ask_breakpoint),
             ("Clear all breakpoints", "remove every breakpoint", lab.clear_breakpoints),
@@ -155,7 +155,7 @@ class MmapLab(App):
 
 def _runner(screen: LabScreen, action: str):
     def run() -> None:
-        screen.run_action(action)
+        screen.call_later(screen.run_action, action)
 
     return run
 

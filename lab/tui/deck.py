@@ -39,10 +39,12 @@ class Deck(Vertical):
         self.names = names or {}
         self.flagged: set[str] = set()
         self._last_bar: Content | None = None
+        self.bar = DeckBar("")
         self.set_reactive(Deck.active, panels[0].id if panels else "")
 
     def compose(self):
-        yield DeckBar(self._bar(), id=f"{self.id}-bar" if self.id else None)
+        self.bar.update(self._bar())
+        yield self.bar
         for p in self.panels:
             p.display = p.id == self.active
             yield p
@@ -80,6 +82,6 @@ class Deck(Vertical):
 
     def refresh_bar(self) -> None:
         bar = self._bar()
-        if self.is_mounted and bar != self._last_bar:
+        if bar != self._last_bar:
             self._last_bar = bar
-            self.query_one(DeckBar).update(bar)
+            self.bar.update(bar)

@@ -20,6 +20,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
 from lab.scenario import FUNCTIONS, ScenarioError, parse_statement
+from lab.tui.panels.base import overlay_style
 
 _WORD = re.compile(r"[A-Za-z_]\w*$")
 _CALL = re.compile(r"([A-Za-z_]\w*)\s*\([^()]*$")
@@ -123,7 +124,7 @@ class ScenarioEditor(Vertical):
             "Add a statement at the end"
         self.query_one("#editor-title", Static).update(
             Text(f"{title}: Enter runs it, Tab completes a name, Escape closes",
-                 style=self.get_component_rich_style("editor--hint", partial=True)))
+                 style=overlay_style(self, "editor--hint")))
         self.add_class("-open")
         self.input.value = text
         self.input.cursor_position = len(text)
@@ -140,7 +141,7 @@ class ScenarioEditor(Vertical):
 
     def show_error(self, err: ScenarioError | str) -> None:
         msg = self.query_one("#editor-message", Static)
-        style = self.get_component_rich_style("editor--error", partial=True)
+        style = overlay_style(self, "editor--error")
         if isinstance(err, str):
             msg.update(Text(err, style=style))
             return
@@ -151,7 +152,7 @@ class ScenarioEditor(Vertical):
 
     def check(self, value: str) -> bool:
         msg = self.query_one("#editor-message", Static)
-        hint = self.get_component_rich_style("editor--hint", partial=True)
+        hint = overlay_style(self, "editor--hint")
         if not value.strip():
             msg.update(Text("Functions: " + ", ".join(FUNCTIONS), style=hint))
             return False
@@ -171,7 +172,7 @@ class ScenarioEditor(Vertical):
             text.append(" ".join(words[:8]) + more, style=hint)
         elif stmt is not None:
             text.append("OK: Enter runs it",
-                        style=self.get_component_rich_style("editor--ok", partial=True))
+                        style=overlay_style(self, "editor--ok"))
         msg.update(text)
         return stmt is not None
 

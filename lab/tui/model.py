@@ -67,6 +67,16 @@ def as_errno(value: int | None) -> int | None:
     return None
 
 
+def changes_words(changes) -> list[str]:  # noqa: ANN001
+    """What a step changed, in words; a folded loop's thousands of PTEs are not counted."""
+    if len(changes.ptes) > 4096:
+        from dataclasses import replace
+
+        return describe_changes(replace(changes, ptes=[])) + \
+            [f"{len(changes.ptes):,} PTEs written"]
+    return describe_changes(changes)
+
+
 # -- flags ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class FlagBit:
@@ -272,7 +282,27 @@ class StepView:
     @cached_property
     def changes_text(self) -> list[str]:
         """What the last step did, in words."""
-        return describe_changes(self.last.changes) if self.last is not None else []
+        return changes_words(self.last.changes) if self.last is not None else []
+
+    def last_wrote(self, page: int) -> bool:
+        """Did the last step write the leaf entry at `page` (its address, page aligned)?"""
+        ptes = self.last.changes.ptes if self.last is not None else ()
+        if len(ptes) <= 64:
+            return any(a == page for a, _, _ in ptes)
+        written = self.__dict__.get("_written")
+        if written is None:
+            import bisect
+
+            addrs = [a for a, _, _ in ptes]
+            if all(addrs[i] < addrs[i + 1] for i in range(len(addrs) - 1)):
+                def written(p: int, addrs=addrs) -> bool:
+                    i = bisect.bisect_left(addrs, p)
+                    return i < len(addrs) and addrs[i] == p
+            else:
+                found = set(addrs)
+                written = found.__contains__
+            self.__dict__["_written"] = written
+        return written(page)
 
     @cached_property
     def _info(self) -> _StatementInfo:

@@ -265,8 +265,56 @@ def _callee(text: str) -> str | None:
 
 
 def errno_sentence(name: str) -> str:
+    """The gist of an errno's meaning for mmap(2): its first clause."""
     meaning = MMAP_ERRNO_MEANINGS.get(name, "")
-    return meaning.split(". ")[0].rstrip(".") + "." if meaning else ""
+    if not meaning:
+        return ""
+    sentence = meaning.split(". ")[0].rstrip(".")
+    head, colon, _ = sentence.partition(": ")
+    if len(sentence) > 120 and colon and len(head) >= 30:
+        sentence = head
+    return sentence + "."
+
+
+_ASSIGN = re.compile(r"^([A-Za-z_]\w*)\s*(?:[-+*/|&^]|<<|>>)?=[^=]")
+
+
+def _next_here(view: StepView):  # noqa: ANN202
+    """The next step of this statement back in this function (after any calls)."""
+    step = view.step
+    if step is None:
+        return None
+    for s in view.record.trace.steps[view.step_index + 1:]:
+        if s.depth < step.depth:
+            return None
+        if s.depth == step.depth:
+            return s if s.function == step.function else None
+    return None
+
+
+_DECLARED = re.compile(r"([A-Za-z_]\w*)\s*(?:\[[^]]*\])?\s*=(?!=)")
+
+
+def _assigned(view: StepView, text: str, declaration: bool) -> str | None:
+    """'len becomes 0x2000' for `len = PAGE_ALIGN(len);`, from the next step's locals."""
+    m = (_DECLARED.search if declaration else _ASSIGN.match)(text)
+    if not m:
+        return None
+    name = m.group(1)
+    nxt = _next_here(view)
+    if nxt is None or name not in nxt.locals:
+        return None
+    before = view.step.locals.get(name, _MISSING) if view.step else _MISSING
+    after = nxt.locals[name]
+    if not (after is None or isinstance(after, (int, str)) or hasattr(after, "start")):
+        return None  # an object the trace keeps only by its kind
+    if before is not _MISSING and before == after:
+        return f"{name} stays {format_value(name, after)}."
+    return f"{name} becomes {format_value(name, after)}."
+
+
+_MISSING = object()
+_FIELD = re.compile(r"^([A-Za-z_][\w]*(?:->|\.)[\w.>-]+)\s*=\s*([^=;][^;]*);$")
 
 
 def _returned_errno(text: str) -> str | None:
@@ -324,7 +372,8 @@ def narrate(view: StepView) -> list[str]:
         if err:
             out.append(f"Returns -{err}: {errno_sentence(err)}")
         elif step.ret is not None:
-            out.append(f"Returns {format_value('ret', step.ret)} to the caller.")
+            value = "0" if step.ret == 0 else format_value("ret", step.ret)
+            out.append(f"Returns {value} to the caller.")
     elif kind == "goto":
         label = text.removeprefix("goto").strip(" ;")
         out.append(f"Jumps to {label}: the kernel's way to share clean-up code.")
@@ -333,14 +382,22 @@ def narrate(view: StepView) -> list[str]:
     if view.next is not None and view.next.depth > step.depth and not step.not_modelled:
         callee = view.next.function
         out.append(f"Calls {callee}(): s steps into it, n runs it and stops after.")
-    elif not sentence and not step.not_modelled and kind in ("expression", "declaration"):
+    elif not step.not_modelled and kind in ("expression", "declaration"):
         callee = _callee(text)
-        if callee:
+        if callee and not sentence:
             out.append(f"Calls {callee}() (not traced further: a helper the twin inlines).")
+    if kind in ("expression", "declaration") and not step.not_modelled:
+        value = _assigned(view, text, kind == "declaration")
+        if value:
+            out.append(value)
+        elif not sentence:
+            m = _FIELD.match(text)
+            if m:
+                out.append(f"Stores {m.group(2)} in {m.group(1)}.")
     if step.changes:
-        from lab.stepping.text import describe_changes
+        from lab.tui.model import changes_words
 
-        did = describe_changes(step.changes)
+        did = changes_words(step.changes)
         if did:
             out.append("Running it: " + "; ".join(did[:3]) + ("; …" if len(did) > 3 else ""))
     if not out:

@@ -59,6 +59,8 @@ def _no_background(text: Text) -> Text:
     from rich.text import Span
 
     def strip(style):
+        if isinstance(style, str):
+            style = Style.parse(style) if style else Style()
         if isinstance(style, Style) and style.bgcolor is not None:
             return Style(
                 color=style.color, bold=style.bold, italic=style.italic,

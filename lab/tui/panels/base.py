@@ -23,7 +23,6 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
@@ -212,9 +211,8 @@ class Panel(Widget):
 
     TITLE = ""
     KEY = ""  # the number key that shows it
+    LINES: type = None  # type: ignore[assignment]  # the LineList class, if the panel has one
 
-    view: reactive[StepView | None] = reactive(None, always_update=True, layout=False,
-                                               repaint=False, init=False)
 
     class Picked(Message):
         """The learner picked something in a panel: an address, a statement, a frame."""
@@ -227,12 +225,18 @@ class Panel(Widget):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None):
         super().__init__(id=id, classes=classes)
+        self.view: StepView | None = None  # attributes down: the screen sets it every step
+        self._mounted = False
         self._stale = True
         self.border_title = self.title_text()
+        # made here, not in compose: a view may arrive before the children are mounted
+        self.lines = (self.LINES or LineList)()
+        self.lines.on_hint = self._set_hint
 
     def on_mount(self) -> None:
-        for lines in self.query(LineList):
-            lines.on_hint = self._set_hint
+        self._mounted = True  # (is_mounted turns true only after the Mount handlers)
+        if self.view is not None and self._stale:  # it came before the panel was mounted
+            self.set_view(self.view)
 
     def _set_hint(self, hint: str) -> None:
         self.border_subtitle = hint
@@ -246,10 +250,10 @@ class Panel(Widget):
         if title != self.border_title:
             self.border_title = title
 
-    def watch_view(self, view: StepView | None) -> None:
-        if view is None:
-            return
-        if self.shown:
+    def set_view(self, view: StepView) -> None:
+        """Show a new step now if the panel is on screen, else when it is shown."""
+        self.view = view
+        if self._mounted and self.shown:
             self._stale = False
             self.show_view(view)
         else:

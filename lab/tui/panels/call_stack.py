@@ -19,7 +19,7 @@ class CallStackPanel(Panel):
     """
 
     def compose(self):
-        yield LineList()
+        yield self.lines
 
     def on_resize(self) -> None:
         if self.view is not None:
@@ -27,7 +27,7 @@ class CallStackPanel(Panel):
 
     def show_view(self, view: StepView) -> None:
         step = view.step
-        lines = self.query_one(LineList)
+        lines = self.lines
         if step is None:
             lines.set_lines([(("none",), Text("(no call in progress)", style="italic"))])
             return

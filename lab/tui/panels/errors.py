@@ -32,14 +32,14 @@ class ErrorsPanel(Panel):
         self.glyphs = glyphs
 
     def compose(self):
-        yield LineList()
+        yield self.lines
 
     def on_resize(self) -> None:
         if self.view is not None:
             self.show_view(self.view)
 
     def show_view(self, view: StepView) -> None:
-        lines = self.query_one(LineList)
+        lines = self.lines
         err = view.error
         if err is None:
             lines.set_lines([(("none",), Text("No error on this call's path.",

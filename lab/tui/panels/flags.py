@@ -40,13 +40,13 @@ class FlagsPanel(Panel):
         self.glyphs = glyphs
 
     def compose(self):
-        yield LineList()
+        yield self.lines
 
     def show_view(self, view: StepView) -> None:
         items = []
         for word in view.flags:
             items.extend(self._word(word))
-        self.query_one(LineList).set_lines(items)
+        self.lines.set_lines(items)
 
     def _word(self, w: FlagWord) -> list:
         word_s, where_s = self.style("flags--word"), self.style("flags--where")

@@ -26,10 +26,10 @@ class LocalsPanel(Panel):
         self.glyphs = glyphs
 
     def compose(self):
-        yield LineList()
+        yield self.lines
 
     def show_view(self, view: StepView) -> None:
-        lines = self.query_one(LineList)
+        lines = self.lines
         rows = view.locals_rows
         if not rows:
             lines.set_lines([(("none",), Text("(no locals)", style="italic"))])
@@ -38,8 +38,8 @@ class LocalsPanel(Panel):
         width = min(max(len(n) for n, _, _ in rows), 16)
         items = []
         for name, value, changed in rows:
-            text = Text(self.glyphs.changed if changed else " ",
-                        style=changed_style)
+            text = Text()
+            text.append(self.glyphs.changed if changed else " ", style=changed_style)
             text.append(f"{name:<{width}}", style=name_style)
             text.append(" = ")
             text.append(value, style=changed_style if changed else "")

@@ -18,14 +18,14 @@ class NarrationPanel(Panel):
     """
 
     def compose(self):
-        yield LineList()
+        yield self.lines
 
     def on_resize(self) -> None:
         if self.view is not None:
             self.show_view(self.view)
 
     def show_view(self, view: StepView) -> None:
-        lines = self.query_one(LineList)
+        lines = self.lines
         width = max(lines.size.width - 1, 20)
         items = []
         for para in view.narration:

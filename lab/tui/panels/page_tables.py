@@ -48,7 +48,7 @@ class PageTablePanel(Panel):
         self.address: int | None = None  # the learner's pick; None follows the step
 
     def compose(self):
-        yield LineList()
+        yield self.lines
 
     def on_resize(self) -> None:
         if self.view is not None:
@@ -58,7 +58,7 @@ class PageTablePanel(Panel):
         return self.address if self.address is not None else view.focus_address
 
     def show_view(self, view: StepView) -> None:
-        lines = self.query_one(LineList)
+        lines = self.lines
         width = max(lines.size.width, 30)
         height = max(lines.size.height, 6)
         addr = self.shown_address(view)
@@ -74,11 +74,10 @@ class PageTablePanel(Panel):
         head = Text(f"address {addr:#x}", style=self.style("page-tables--level"))
         head.append(follow, style=dim)
         items.append((("a", addr, follow), head))
-        written = {a for a, _, _ in view.last.changes.ptes} if view.last else set()
         walk = view.walk(addr)
         g = self.glyphs
         for depth, ws in enumerate(walk):
-            items.append(self._entry_line(ws, depth, addr, written, width))
+            items.append(self._entry_line(ws, depth, addr, view, width))
         if walk and walk[-1].leaf:
             pfn = (walk[-1].entry & PFN_MASK) >> 12
             items.append((("pfn", pfn), Text(
@@ -91,7 +90,7 @@ class PageTablePanel(Panel):
         lines.set_lines(items)
         self.set_title(f"{addr:#x}")
 
-    def _entry_line(self, ws, depth: int, addr: int, written: set[int], width: int):
+    def _entry_line(self, ws, depth: int, addr: int, view: StepView, width: int):
         on, off = self.style("page-tables--on"), self.style("page-tables--off")
         level_s, dim = self.style("page-tables--level"), self.style("page-tables--dim")
         shift = _SHIFTS[ws.level]
@@ -105,7 +104,7 @@ class PageTablePanel(Panel):
         if ws.entry & 1 and width >= 64:
             text.append(f"{self.glyphs.arrow} {_NEXT[ws.level] if not ws.leaf else 'page'} "
                         f"{pfn:#x}", style=dim)
-        is_written = ws.leaf and (addr & ~((1 << shift) - 1)) in written
+        is_written = ws.leaf and view.last_wrote(addr & ~((1 << shift) - 1))
         if is_written:
             text.stylize(self.style("page-tables--written"))
             text.append("  written by the last step")

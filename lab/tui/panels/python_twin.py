@@ -33,7 +33,7 @@ class PythonTwinPanel(Panel):
         self._shown: tuple | None = None
 
     def compose(self):
-        yield LineList(id="py-lines")
+        yield self.lines
 
     def prepare(self, path: str, line: int) -> None:
         """Parse and highlight the twin function around path:line now (idle time)."""
@@ -45,12 +45,12 @@ class PythonTwinPanel(Panel):
     def set_palette(self, palette: str) -> None:
         self.palette = palette
         self._shown = None
-        self.query_one(LineList).clear_cache()
+        self.lines.clear_cache()
         if self.view is not None:
             self.show_view(self.view)
 
     def show_view(self, view: StepView) -> None:
-        lines = self.query_one(LineList)
+        lines = self.lines
         step = view.step
         if step is None:
             lines.set_lines([(("none", view.pos.statement), Text(

@@ -48,10 +48,10 @@ class ScenarioPanel(Panel):
         self.glyphs = glyphs
 
     def compose(self):
-        yield LineList()
+        yield self.lines
 
     def show_view(self, view: StepView) -> None:
-        lines = self.query_one(LineList)
+        lines = self.lines
         s = view.session
         g = self.glyphs
         cur, done = self.style("scenario--current"), self.style("scenario--done")
@@ -79,7 +79,7 @@ class ScenarioPanel(Panel):
         self.set_title(f"{view.pos.statement + 1}/{len(items)}")
 
     def on_click(self, event: events.Click) -> None:
-        lines = self.query_one(LineList)
+        lines = self.lines
         row = int(lines.scroll_y) + event.y - 1
         if 0 <= row < len(self.view.model.statements if self.view else []):
             self.post_message(self.Picked(self, "statement", row))

@@ -7,7 +7,7 @@ from rich.text import Text
 
 from lab import KERNEL_VERSION
 from lab.tui.model import StepView
-from lab.tui.panels.base import TextLine
+from lab.tui.panels.base import TextLine, overlay_style
 
 
 class StatusBar(TextLine):
@@ -20,8 +20,8 @@ class StatusBar(TextLine):
     """
 
     def show(self, view: StepView, breakpoints: int = 0, note: str = "") -> None:
-        dim = self.get_component_rich_style("status--dim", partial=True)
-        where = self.get_component_rich_style("status--where", partial=True)
+        dim = overlay_style(self, "status--dim")
+        where = overlay_style(self, "status--where")
         text = Text(f"mmaplab · Linux {KERNEL_VERSION}", style="bold")
         text.append(f"  statement {view.pos.statement + 1}/{view.statement_count}", style=dim)
         text.append(f"  step {min(view.global_index + 1, view.total_steps)}/{view.total_steps}",
@@ -36,5 +36,5 @@ class StatusBar(TextLine):
                         style=dim)
         if note:
             text.append(f"  {note}",
-                        style=self.get_component_rich_style("status--note", partial=True))
+                        style=overlay_style(self, "status--note"))
         self.update(text)

@@ -94,6 +94,7 @@ class VmaPanel(Panel):
     VmaPanel > .vmas--dim { color: $foreground 55%; }
     """
     BINDINGS = [Binding("v", "toggle_flags", "VmFlags column", show=False)]
+    LINES = VmaList
 
     def __init__(self, *, glyphs: Glyphs = UNICODE, id: str | None = None,
                  classes: str | None = None):
@@ -107,7 +108,7 @@ class VmaPanel(Panel):
         self.header = Text("")
 
     def compose(self):
-        yield VmaList()
+        yield self.lines
 
     def on_resize(self) -> None:
         wide = self.size.width >= 74
@@ -126,8 +127,8 @@ class VmaPanel(Panel):
         self.header = Text(cols, style=self.style("vmas--header"))
 
     def on_mount(self) -> None:
-        super().on_mount()
         self._make_header()
+        super().on_mount()
 
     def action_toggle_flags(self) -> None:
         self.show_flags = not self.show_flags
@@ -150,7 +151,7 @@ class VmaPanel(Panel):
     def show_view(self, view: StepView) -> None:
         rows = self._merged_rows(view)
         self.cursor = min(self.cursor, max(len(rows) - 1, 0))
-        lines = self.query_one(VmaList)
+        lines = self.lines
         lines.set_lines(_Rows(self, view, rows))
         rng = view.call_range
         if rng is not None and not lines.has_focus:
@@ -192,11 +193,11 @@ class VmaPanel(Panel):
     # -- picking ---------------------------------------------------------------------------
     @property
     def list_focused(self) -> bool:
-        return self.query_one(VmaList).has_focus
+        return self.lines.has_focus
 
     def move_cursor(self, delta: int) -> None:
         self.cursor = max(0, min(self.cursor + delta, len(self._rows) - 1))
-        lines = self.query_one(VmaList)
+        lines = self.lines
         lines.show_row(self.cursor + 1)
         if self.view is not None:
             self.show_view(self.view)

@@ -122,6 +122,7 @@ class LabScreen(Screen):
     LabScreen.-wide #pt { width: 50; }
     LabScreen.-wide #flags { width: 40; }
     LabScreen.-medium #middle { height: 6; }
+    LabScreen.-medium #scenario { width: 40; }
     LabScreen.-medium #bottom { height: 15; }
     LabScreen.-medium #side { width: 40; }
     LabScreen.-medium #stack { height: 7; }
@@ -129,7 +130,9 @@ class LabScreen(Screen):
     LabScreen #c { width: 3fr; }
     LabScreen #py { width: 2fr; }
     LabScreen.-narrow #state-deck { height: 10; }
-    LabScreen #too-small { width: auto; height: auto; padding: 1 2; border: round $error; }
+    LabScreen #too-small {
+        width: auto; max-width: 100%; height: auto; padding: 0 1; border: round $error;
+    }
     LabScreen.-ascii #too-small { border: ascii $error; }
     """
 
@@ -141,6 +144,7 @@ class LabScreen(Screen):
         self.layout_class = ""
         self._prewarm_queue: list = []
         self._parts_cache: dict | None = None
+        self._ready = False
         self.set_session(session, first=True)
 
     # -- session and position --------------------------------------------------------------
@@ -217,15 +221,15 @@ class LabScreen(Screen):
                 yield c
                 yield py
             with Horizontal(id="middle"):
+                yield scen
                 yield narr
                 yield errors
             with Horizontal(id="bottom"):
                 with Vertical(id="side"):
                     yield stack
                     yield loc
-                yield Deck(vmas, pt, flags, scen, id="state-deck",
-                           names={"vmas": "VMAs", "pt": "Page tables", "flags": "Flags",
-                                  "scenario": "Scenario"})
+                yield Deck(vmas, pt, flags, id="state-deck",
+                           names={"vmas": "VMAs", "pt": "Page tables", "flags": "Flags"})
         else:
             yield Deck(c, py, id="code-deck", names={"c": "C", "py": "Python"},
                        classes="-titled")
@@ -235,24 +239,31 @@ class LabScreen(Screen):
                        names={"scenario": "Scen", "stack": "Stack", "locals": "Locals",
                               "vmas": "VMAs", "pt": "PT", "flags": "Flags",
                               "errors": "Error"})
-        yield ScenarioEditor(scenario_constants, self.variables, id="editor")
         yield Footer(compact=True, show_command_palette=cls != "narrow")
 
     def too_small_text(self, w: int, h: int) -> str:
-        return (f"mmaplab needs a terminal of at least {MIN_SIZE[0]}x{MIN_SIZE[1]}.\n"
-                f"This one is {w}x{h}: enlarge the terminal to at least "
-                f"{MIN_SIZE[0]}x{MIN_SIZE[1]} (or make the font smaller).\nq quits.")
+        return (f"This terminal is {w}x{h}.\n"
+                f"Please enlarge the terminal to at least {MIN_SIZE[0]}x{MIN_SIZE[1]}\n"
+                "(or make its font smaller).\nq quits.")
 
     def on_resize(self, event) -> None:  # noqa: ANN001
         w, h = event.size
         if size_class(w, h) != self.layout_class:
-            self.refresh(recompose=True)
-            self.call_after_refresh(self.show_step)
+            self.call_later(self.relayout)
         elif self.layout_class == "tiny":
             self.query_one("#too-small", Static).update(self.too_small_text(w, h))
 
+    async def relayout(self) -> None:
+        """A new size class: build the layout again (panels are views: nothing is lost)."""
+        self._ready = False
+        await self.recompose()
+        self._parts_cache = None
+        self._ready = True
+        self.show_step()
+
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+        self._ready = True
         self.show_step()
         self._queue_prewarm()
         if getattr(self.app, "_exit_after_first_frame", False):
@@ -280,12 +291,12 @@ class LabScreen(Screen):
         return self._parts_cache
 
     def show_step(self) -> None:
-        if self.layout_class in ("tiny", ""):
-            return
+        if self.layout_class in ("tiny", "") or not self._ready:
+            return  # on_mount shows the step once the panels are in the DOM
         view = self.view
         parts = self._parts()
         for panel in parts["panels"]:
-            panel.view = view
+            panel.set_view(view)
         bps = self.session.breakpoints
         lines = {_line_of(bp) for bp in bps if _line_of(bp)}
         for c in parts["c"]:
@@ -521,14 +532,21 @@ class LabScreen(Screen):
         stmts = self.model.statements if before is None else self.model.statements[:before]
         return [n for n in (bound_name(st) for st in stmts) if n]
 
-    def action_edit(self) -> None:
-        editor = self.query_one(ScenarioEditor)
-        editor.open("")
+    async def editor(self) -> ScenarioEditor:
+        """The editor line, mounted the first time it is wanted (not at start-up)."""
+        found = self.query(ScenarioEditor)
+        if found:
+            return found.first()
+        editor = ScenarioEditor(scenario_constants, self.variables, id="editor")
+        await self.mount(editor, before=self.query_one(Footer))
+        return editor
 
-    def action_edit_current(self) -> None:
-        editor = self.query_one(ScenarioEditor)
+    async def action_edit(self) -> None:
+        (await self.editor()).open("")
+
+    async def action_edit_current(self) -> None:
         i = self.session.position.statement
-        editor.open(self.model.statements[i].text.strip(), replace=i)
+        (await self.editor()).open(self.model.statements[i].text.strip(), replace=i)
 
     @on(ScenarioEditor.Submitted)
     def _edited(self, event: ScenarioEditor.Submitted) -> None:

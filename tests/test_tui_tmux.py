@@ -1,0 +1,113 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""The lab in a real terminal: `mmaplab` under tmux, driven with send-keys, read with
+capture-pane. A private tmux server (its own socket) is started and always killed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+class Tmux:
+    def __init__(self, tmp_path, width: int = 120, height: int = 40, args: str = ""):
+        self.socket = f"mmaplab-test-{os.getpid()}-{width}x{height}"
+        self.env = {**os.environ, "MMAPLAB_CACHE_DIR": str(tmp_path / "cache"),
+                    "LANG": "C.UTF-8"}
+        self.env.pop("TMUX", None)
+        command = f"{sys.executable} -m lab {args}".strip()
+        self.tmux("new-session", "-d", "-x", str(width), "-y", str(height), "-s", "lab",
+                  "-e", f"MMAPLAB_CACHE_DIR={self.env['MMAPLAB_CACHE_DIR']}",
+                  "-e", "LANG=C.UTF-8", command)
+
+    def tmux(self, *args: str) -> str:
+        out = subprocess.run(["tmux", "-L", self.socket, *args], env=self.env,
+                             capture_output=True, text=True, timeout=30)
+        return out.stdout
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "lab")
+
+    def wait_for(self, text: str, timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        shown = ""
+        while time.monotonic() < deadline:
+            shown = self.screen()
+            if text in shown:
+                return shown
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen was:\n{shown}")
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            self.tmux("send-keys", "-t", "lab", key)
+            time.sleep(0.05)
+
+    def alive(self) -> bool:
+        return "lab" in self.tmux("list-sessions")
+
+    def kill(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], env=self.env,
+                       capture_output=True, timeout=30)
+        path = os.path.join(os.environ.get("TMUX_TMPDIR", "/tmp"), f"tmux-{os.getuid()}",
+                            self.socket)
+        if os.path.exists(path):
+            os.unlink(path)
+
+
+@pytest.fixture
+def tmux(tmp_path):
+    sessions: list[Tmux] = []
+
+    def start(**kw) -> Tmux:
+        t = Tmux(tmp_path, **kw)
+        sessions.append(t)
+        return t
+
+    yield start
+    for t in sessions:
+        t.kill()
+
+
+def test_mmaplab_steps_into_the_chain_and_back_in_a_real_terminal(tmux):
+    t = tmux()
+    screen = t.wait_for("SYSCALL_DEFINE6(mmap)")
+    assert "if (off & ~PAGE_MASK)" in screen  # the C, with its real line number
+    assert "90" in screen
+    assert "def sys_mmap" in screen  # the Python twin beside it
+    screen = t.wait_for("Quit")  # the footer's keys (Textual adds them a frame later)
+    assert "s Step" in screen and "n Next" in screen
+    t.keys("s", "s", "s")  # the check, the call, and into ksys_mmap_pgoff
+    screen = t.wait_for("step 5/")
+    assert "ksys_mmap_pgoff mm/mmap.c:" in screen
+    t.keys("S", "S", "S")
+    t.wait_for("step 2/")
+    t.keys("E")
+    screen = t.wait_for("EACCES")
+    assert "do_mmap" in screen
+    t.keys("q")
+    deadline = time.monotonic() + 15
+    while t.alive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not t.alive()
+
+
+def test_mmaplab_at_80x24_shows_the_code_and_a_panel_switcher(tmux):
+    t = tmux(width=80, height=24)
+    screen = t.wait_for("SYSCALL_DEFINE6(mmap)")
+    assert "1 C" in screen and "2 Python" in screen and "5 VMAs" in screen
+    t.keys("5")
+    t.wait_for("start-end")
+    t.keys("q")
+
+
+def test_a_too_small_terminal_asks_to_be_enlarged(tmux):
+    t = tmux(width=60, height=20)
+    t.wait_for("enlarge the terminal to at least 80x24")
+    t.keys("q")

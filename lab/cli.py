@@ -454,6 +454,11 @@ def _lab_parser() -> argparse.ArgumentParser:
 
 def _cmd_lab(argv: list[str]) -> int:
     """`mmaplab`, `mmaplab FILE`, `mmaplab -e 'STATEMENTS'`: the TUI."""
+    import gc
+
+    # Start-up makes only objects that live as long as the app: no collection is worth its
+    # time until the first frame is up (the lab turns the collector back on when idle).
+    gc.disable()
     args = _lab_parser().parse_args(argv)
     from lab.scenario import ScenarioError
     from lab.tui.default_scenario import DEFAULT_SCENARIO, SOURCE_NAME

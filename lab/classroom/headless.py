@@ -51,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--private", action="store_true")
     ap.add_argument("--rate", type=float, default=None, help="steps a second, by itself")
     ap.add_argument("--seconds", type=float, default=60.0)
+    ap.add_argument("--wait-followers", type=int, default=0, metavar="N",
+                    help="with --rate: wait (up to a minute) until N followers are connected")
     args = ap.parse_args(argv)
     try:
         session, text, _ = _session(args)
@@ -78,6 +80,11 @@ def main(argv: list[str] | None = None) -> int:
          "total_steps": session.total_steps})
     try:
         if args.rate:
+            end = time.monotonic() + 60
+            while teacher.broadcaster.followers < args.wait_followers and \
+                    time.monotonic() < end:
+                time.sleep(0.05)
+            say({**where(), "event": "start", "followers": teacher.broadcaster.followers})
             _drive(session, args.rate, args.seconds)
             time.sleep(0.5)  # let the last frame reach everyone before the bye
             say({**where(), "event": "final"})

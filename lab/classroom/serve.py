@@ -163,18 +163,20 @@ class _Connection(asyncssh.SSHServer):
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.conn = conn
-        if len(self.server.connections) >= self.server.config.max_sessions:
-            self.server.turned_away += 1
-            conn.disconnect(asyncssh.DISC_TOO_MANY_CONNECTIONS,
-                            f"the class is full ({self.server.config.max_sessions} sessions)")
-            return
-        self.server.connections.add(self)
+        self.full = len(self.server.connections) >= self.server.config.max_sessions
+        if not self.full:
+            self.server.connections.add(self)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.server.connections.discard(self)
 
     def begin_auth(self, username: str) -> bool:
         cfg = self.server.config
+        if self.full and self.conn is not None:  # after key exchange: the client shows this
+            self.server.turned_away += 1
+            self.conn.disconnect(asyncssh.DISC_TOO_MANY_CONNECTIONS,
+                                 f"the class is full ({cfg.max_sessions} sessions)")
+            return True
         if cfg.no_auth:
             return False
         if cfg.authorized_keys is not None and self.conn is not None:
@@ -275,8 +277,10 @@ class _LabSession(asyncssh.SSHServerSession):
 
     # -- the child -------------------------------------------------------------------------------
     def _child_env(self) -> dict[str, str]:
+        # COLUMNS and LINES would pin the lab to the server's size, over the pty's
         env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("SSH_", "MMAPLAB_EXIT_", "TMUX"))}
+               if not k.startswith(("SSH_", "MMAPLAB_EXIT_", "TMUX"))
+               and k not in ("COLUMNS", "LINES")}
         env["TERM"] = self.term or "xterm-256color"
         client_env = self.chan.get_environment() if self.chan is not None else {}
         lang = client_env.get("LANG", "")

@@ -1,0 +1,118 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""`mmaplab teach` and three `mmaplab follow` labs in real terminals (tmux), read off screen."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+
+
+class Tmux:
+    def __init__(self, tmp: Path):
+        self.sock = f"mmaplab-class-{os.getpid()}"
+        self.tmp = tmp
+
+    def run(self, *args: str) -> str:
+        return subprocess.run(["tmux", "-L", self.sock, "-f", "/dev/null", *args],
+                              capture_output=True, text=True, check=False).stdout
+
+    def start(self, name: str, argv: list[str], size=(100, 30)) -> None:
+        cmd = " ".join(_quote(a) for a in argv)
+        self.run("new-session", "-d", "-s", name, "-x", str(size[0]), "-y", str(size[1]),
+                 f"cd {ROOT} && {cmd}; sleep 60")
+
+    def screen(self, name: str) -> list[str]:
+        return self.run("capture-pane", "-p", "-t", name).splitlines()
+
+    def keys(self, name: str, *keys: str) -> None:
+        self.run("send-keys", "-t", name, *keys)
+
+    def wait(self, name: str, pattern: str, timeout: float = 25.0) -> re.Match:
+        end = time.monotonic() + timeout
+        while True:
+            text = "\n".join(self.screen(name))
+            m = re.search(pattern, text)
+            if m:
+                return m
+            if time.monotonic() > end:
+                raise AssertionError(f"{name}: /{pattern}/ not on screen:\n{text}")
+            time.sleep(0.1)
+
+    def kill(self) -> None:
+        self.run("kill-server")
+
+
+def _quote(a: str) -> str:
+    return "'" + a.replace("'", "'\\''") + "'"
+
+
+def step_of(tmux: Tmux, name: str) -> int:
+    return int(tmux.wait(name, r"step (\d+)/\d+").group(1))
+
+
+@pytest.fixture
+def tmux(tmp_path):
+    t = Tmux(tmp_path)
+    yield t
+    t.kill()
+
+
+def lab(*args: str) -> list[str]:
+    return [sys.executable, "-m", "lab", *args]
+
+
+def test_instructor_steps_and_three_followers_mirror_detach_rejoin_reconnect(tmux, tmp_path):
+    d = str(tmp_path / "cls")
+    tmux.start("T", lab("teach", "--session", "c1", "--dir", d), size=(120, 40))
+    tmux.wait("T", r"teaching c1: 0 students")
+    for i in (1, 2, 3):
+        tmux.start(f"F{i}", lab("follow", "c1", "--dir", d))
+    tmux.wait("T", r"teaching c1: 3 students following")
+    start = step_of(tmux, "T")
+    tmux.keys("T", "s", "s", "s")
+    want = start + 3
+    tmux.wait("T", rf"step {want}/")
+    for i in (1, 2, 3):
+        tmux.wait(f"F{i}", rf"statement \d/\d  step {want}/")
+        tmux.wait(f"F{i}", rf"class c1: instructor at step {want}/\d+ · following")
+
+    # F1 detaches with d; F2 steps on its own (which detaches too); F3 keeps following
+    tmux.keys("F1", "d")
+    tmux.wait("F1", r"detached")
+    tmux.keys("F2", "s")
+    tmux.wait("F2", r"detached")
+    tmux.keys("T", "n", "n")
+    time.sleep(0.3)
+    now = step_of(tmux, "T")
+    assert now > want
+    tmux.wait("F3", rf"  step {now}/")
+    tmux.wait("F1", rf"instructor at step {now}/.*detached")
+    assert f"step {want}/" in tmux.screen("F1")[0]  # stayed where it was
+    assert f"step {want + 1}/" in tmux.screen("F2")[0]
+    tmux.keys("F1", "d")  # rejoin: jump to the instructor's current step
+    tmux.wait("F1", rf"  step {now}/.*\n.*following")
+
+    # a follower killed and started again is back in sync
+    tmux.run("kill-session", "-t", "F3")
+    tmux.wait("T", r"teaching c1: 2 students following")
+    tmux.keys("T", "s")
+    now += 1
+    tmux.wait("T", rf"step {now}/")
+    tmux.start("F3", lab("follow", "c1", "--dir", d))
+    tmux.wait("F3", rf"  step {now}/.*\n.*following")
+
+    # the instructor leaves: followers are told and keep their place
+    tmux.keys("T", "q")
+    for i in (1, 3):
+        tmux.wait(f"F{i}", r"the instructor has left")
+        assert f"step {now}/" in tmux.screen(f"F{i}")[0]

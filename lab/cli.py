@@ -439,8 +439,7 @@ def _lab_parser() -> argparse.ArgumentParser:
               f"       mmaplab {{{','.join(SUBCOMMANDS)}}} ...",
         description=f"Open the lab: step through Linux {KERNEL_VERSION}'s mmap(2) line by "
         "line. With no scenario it opens on a built-in one.",
-        epilog="Commands (mmaplab COMMAND --help): source (print a kernel function), run "
-        "(run a scenario and report), world (the default world).")
+        epilog="The commands are listed below; mmaplab COMMAND --help describes one.")
     ap.add_argument("--version", action="version",
                     version=f"mmaplab {__version__} (Linux {KERNEL_VERSION})")
     what = ap.add_mutually_exclusive_group()

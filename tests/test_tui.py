@@ -41,7 +41,7 @@ def lines_of(widget) -> list[str]:  # noqa: ANN001
     return out
 
 
-# -- the first screen -----------------------------------------------------------------------------
+# -- the first screen ------------------------------------------------------------------------------
 async def test_first_screen_is_the_syscall_with_its_twin_the_scenario_and_the_state():
     a = app()
     async with a.run_test(size=(120, 40)) as pilot:
@@ -63,7 +63,7 @@ async def test_first_screen_is_the_syscall_with_its_twin_the_scenario_and_the_st
         assert "system call" in narration
 
 
-# -- stepping keys --------------------------------------------------------------------------------
+# -- stepping keys ---------------------------------------------------------------------------------
 async def test_s_steps_into_and_S_and_left_step_back():
     a = app()
     async with a.run_test(size=(120, 40)) as pilot:
@@ -186,7 +186,7 @@ async def test_u_runs_to_the_line_under_the_c_cursor():
         assert lab.session.step.c_line == code.fn.line + target_row
 
 
-# -- questions: go to, address, who -----------------------------------------------------------------
+# -- questions: go to, address, who ----------------------------------------------------------------
 async def test_g_goes_to_a_step_an_errno_a_line_a_function_or_a_statement():
     a = app()
     async with a.run_test(size=(120, 40)) as pilot:
@@ -242,7 +242,7 @@ async def test_a_shows_the_page_tables_of_an_expression_and_w_finds_who_set_the_
         assert step.changes.ptes and step.changes.ptes[0][0] == p + 0x1000
 
 
-# -- panels and focus -------------------------------------------------------------------------------
+# -- panels and focus ------------------------------------------------------------------------------
 async def test_number_keys_and_tab_move_between_panels():
     a = app()
     async with a.run_test(size=(160, 45)) as pilot:
@@ -323,7 +323,7 @@ async def test_q_quits():
     assert a.return_code == 0 and not a.is_running
 
 
-# -- the scenario editor ------------------------------------------------------------------------------
+# -- the scenario editor ---------------------------------------------------------------------------
 async def test_e_adds_a_statement_that_is_recorded_and_stepped():
     a = app()
     async with a.run_test(size=(120, 40)) as pilot:
@@ -381,7 +381,7 @@ async def test_a_statement_the_simulator_refuses_shows_its_error_and_keeps_the_s
         assert len(a.lab.session.records) == 3
 
 
-# -- the command palette ------------------------------------------------------------------------------
+# -- the command palette ---------------------------------------------------------------------------
 async def test_the_palette_lists_every_action_and_each_runs():
     a = app()
     async with a.run_test(size=(120, 40)) as pilot:
@@ -419,7 +419,7 @@ async def test_ctrl_p_opens_the_palette_and_runs_a_typed_command():
         assert a.lab.session.position == first
 
 
-# -- sizes and terminals --------------------------------------------------------------------------------
+# -- sizes and terminals ---------------------------------------------------------------------------
 def test_size_classes_follow_the_issue():
     assert size_class(160, 45) == size_class(200, 60) == "wide"
     assert size_class(120, 40) == size_class(159, 44) == "medium"
@@ -474,7 +474,7 @@ async def test_no_color_is_honoured():
         assert a.no_color
 
 
-# -- scale ----------------------------------------------------------------------------------------------
+# -- scale -----------------------------------------------------------------------------------------
 def machine_with_vmas(n: int):
     """The default world plus n one-page anonymous VMAs, with gaps so none merge."""
     from lab.kernel.default_world import default_machine
@@ -534,7 +534,7 @@ async def test_every_step_of_the_default_scenario_renders_at_each_size(size):
             await pilot.pause()  # each drawn: a panel that raises fails the test
 
 
-# -- narration and the model ------------------------------------------------------------------------
+# -- narration and the model -----------------------------------------------------------------------
 def test_narration_says_whether_an_if_was_taken_and_what_an_errno_means():
     from lab.tui.model import LabModel
 
@@ -577,3 +577,64 @@ def test_the_flags_panel_marks_bits_the_last_step_set():
             assert all(n.startswith("VM_") for n in names)
             return
     raise AssertionError("vm_flags never gained a bit")
+
+
+async def test_nonsense_in_the_dialogs_is_answered_in_place_never_raised():
+    a = app()
+    async with a.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        lab = a.lab
+        for text in ("mm/mmap.c:abc", "", "9999999", "stmt 99", "EBOGUS", "p +", "::"):
+            assert lab.goto(text) is not None or text == "", text
+        assert lab.add_breakpoint("mm/mmap.c:x") is not None
+        assert lab.add_breakpoint("do_mmap if len >") is not None
+        assert lab.add_breakpoint("no_such_function") is not None
+        assert lab.choose_address("p +") is not None
+        assert lab.choose_address("nosuchvariable") is not None
+        assert lab.add_breakpoint("do_mmap if flags & MAP_POPULATE") is None
+        await pilot.press("c")  # a conditional breakpoint on a function
+        assert lab.session.step.function == "do_mmap" or lab.state.at_end
+
+
+# -- the command line ------------------------------------------------------------------------------
+def test_every_subcommand_reaches_its_parser_and_anything_else_opens_the_lab(monkeypatch):
+    import argparse
+
+    from lab import cli
+
+    parser = cli._parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(cli.SUBCOMMANDS) == set(sub.choices)
+    opened = []
+    monkeypatch.setattr(cli, "_cmd_lab", lambda argv: opened.append(argv) or 0)
+    for argv in ([], ["lesson.scn"], ["-e", "p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | "
+                                            "MAP_ANONYMOUS, -1, 0)"], ["--theme", "light"]):
+        assert cli.main(argv) == 0
+    assert len(opened) == 4
+
+
+def test_a_bad_scenario_is_reported_before_the_terminal_is_taken(tmp_path, capsys):
+    from lab import cli
+
+    bad = tmp_path / "bad.scn"
+    bad.write_text("p = mmap(NULL, 4096, PROT_REED, MAP_PRIVATE, -1, 0)\n")
+    assert cli.main([str(bad)]) == 2
+    assert "PROT_REED" in capsys.readouterr().err
+    assert cli.main([str(tmp_path / "missing.scn")]) == 2
+
+
+def test_a_recorded_session_is_cached_and_reused_only_while_the_sources_are_unchanged(
+        tmp_path, monkeypatch):
+    from lab.tui import cache
+    from lab.tui.app import open_lab
+
+    monkeypatch.setenv("MMAPLAB_CACHE_DIR", str(tmp_path))
+    first = open_lab(POPULATE2, "<test>", use_cache=True, env=ENV)
+    assert len(list(tmp_path.glob("session-*.pickle"))) == 1
+    again = cache.load(POPULATE2, "<test>")
+    assert again is not None and again.total_steps == first.session.total_steps
+    assert cache.load(POPULATE2 + "\n", "<test>") is None  # another scenario
+    monkeypatch.setattr(cache, "sources_fingerprint", lambda: "changed")
+    assert cache.load(POPULATE2, "<test>") is None  # another lab
+    monkeypatch.setenv("MMAPLAB_NO_CACHE", "1")
+    assert cache.load(POPULATE2, "<test>") is None

@@ -84,10 +84,10 @@ def test_mmaplab_steps_into_the_chain_and_back_in_a_real_terminal(tmux):
     screen = t.wait_for("Quit")  # the footer's keys (Textual adds them a frame later)
     assert "s Step" in screen and "n Next" in screen
     t.keys("s", "s", "s")  # the check, the call, and into ksys_mmap_pgoff
-    screen = t.wait_for("step 5/")
+    screen = t.wait_for("(5/")  # the fifth step of the scenario
     assert "ksys_mmap_pgoff mm/mmap.c:" in screen
     t.keys("S", "S", "S")
-    t.wait_for("step 2/")
+    t.wait_for("step 1/")  # back at the first step of the call
     t.keys("E")
     screen = t.wait_for("EACCES")
     assert "do_mmap" in screen

@@ -27,12 +27,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from lab.source.cindex import _FileWalker  # noqa: E402
-from lab.source.manifest import MANIFEST_NAME, Excerpt, KernelFile, sha256_text  # noqa: E402
-
 import tree_sitter  # noqa: E402
 
-from lab.source.cindex import C_LANGUAGE  # noqa: E402
+from lab.source.cindex import C_LANGUAGE, _FileWalker  # noqa: E402
+from lab.source.manifest import MANIFEST_NAME, Excerpt, KernelFile, sha256_text  # noqa: E402
 
 
 def read_upstream(spec: dict, args: argparse.Namespace) -> dict[str, str]:

@@ -10,6 +10,7 @@ steps; nothing is re-run to move back.
 from __future__ import annotations
 
 import bisect
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 

@@ -57,6 +57,10 @@ class MmapLab(App):
     .-ascii.-narrow Panel:focus-within { border: none; border-top: ascii $accent; }
     .-narrow Deck.-titled > Panel, .-narrow Deck.-titled > Panel:focus-within { border: none; }
     .-narrow Deck.-titled > Panel:focus-within { background-tint: $accent 5%; }
+    .-ascii FooterKey.-command-palette { border-left: none; }
+    /* scrollbar thumbs end in eighth blocks: without Unicode, no scrollbars (keys and the
+       wheel still scroll, and subtitles say what is out of view) */
+    .-ascii KernelCode, .-ascii VerticalScroll { scrollbar-size-vertical: 0; }
     """
     ENABLE_COMMAND_PALETTE = True
     AUTO_FOCUS = None  # keys go to the lab; Tab or a number key picks a panel
@@ -130,7 +134,7 @@ class MmapLab(App):
             ("Edit the current statement", "replace it with another (the editor opens "
              "with its text)", lambda: lab.call_later(lab.action_edit_current)),
             ("Add a breakpoint…", "at a C line or function, optionally with a condition "
-             "(mm/mmap.c:1317 if len > 4096)", self._ask_breakpoint),
+             "(mm/mmap.c:1317 if flags & MAP_POPULATE)", self._ask_breakpoint),
             ("Clear all breakpoints", "remove every breakpoint", lab.clear_breakpoints),
             ("Show VmFlags in the VMA panel", "toggle the VmFlags column (v in the panel)",
              lab.action_toggle_vmflags),
@@ -149,7 +153,8 @@ class MmapLab(App):
         self.push_screen(AskScreen(
             "Add a breakpoint",
             "A C line (mm/mmap.c:1317) or a function (do_mmap), then optionally "
-            "`if CONDITION` on the locals (len > 4096, flags & MAP_FIXED).",
+            "`if CONDITION`: an integer expression of the locals, true when not 0 "
+            "(flags & MAP_FIXED, len - 4096).",
             lab.add_breakpoint))
 
 

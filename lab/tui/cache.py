@@ -27,6 +27,7 @@ from lab.resources import kernel_src_dir
 from lab.stepping.session import Session
 
 PROTOCOL = pickle.HIGHEST_PROTOCOL
+KEEP = 16  # recorded scenarios kept
 
 
 def enabled() -> bool:
@@ -100,5 +101,14 @@ def save(text: str, source_name: str, session: Session) -> None:
         with os.fdopen(fd, "wb") as f:
             pickle.dump(session, f, protocol=PROTOCOL)
         os.replace(tmp, directory / f"session-{_key(text, source_name)}.pickle")
+        _prune(directory)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         pass  # no cache, no harm
+
+
+def _prune(directory: Path, keep: int = KEEP) -> None:
+    """Keep the most recently written entries (old lab versions leave theirs behind)."""
+    entries = sorted(directory.glob("session-*.pickle"), key=lambda p: p.stat().st_mtime,
+                     reverse=True)
+    for old in entries[keep:]:
+        old.unlink(missing_ok=True)

@@ -38,12 +38,12 @@ class Deck(Vertical):
         self.panels = list(panels)
         self.names = names or {}
         self.flagged: set[str] = set()
-        self._last_bar: Content | None = None
+        self._last_bar: tuple | None = None
         self.bar = DeckBar("")
         self.set_reactive(Deck.active, panels[0].id if panels else "")
 
     def compose(self):
-        self.bar.update(self._bar())
+        self.refresh_bar()
         yield self.bar
         for p in self.panels:
             p.display = p.id == self.active
@@ -62,7 +62,8 @@ class Deck(Vertical):
         bar = Content.from_markup("".join(parts))
         if active is not None and self.has_class("-titled"):
             title = str(active.border_title or "")
-            detail = title.split(" · ", 1)[1] if " · " in title else ""
+            sep = f" {active.glyphs.sep} "
+            detail = title.split(sep, 1)[1] if sep in title else ""
             if detail:
                 bar += Content(" " + detail).stylize("bold")
         return bar
@@ -81,7 +82,9 @@ class Deck(Vertical):
             self.refresh_bar()
 
     def refresh_bar(self) -> None:
-        bar = self._bar()
-        if bar != self._last_bar:
-            self._last_bar = bar
-            self.bar.update(bar)
+        active = next((p for p in self.panels if p.id == self.active), None)
+        key = (self.active, tuple(sorted(self.flagged)),
+               str(active.border_title) if active is not None else "")
+        if key != self._last_bar:  # (Content compares by text alone: compare what it shows)
+            self._last_bar = key
+            self.bar.update(self._bar())

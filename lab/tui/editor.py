@@ -120,7 +120,7 @@ class ScenarioEditor(Vertical):
 
     def open(self, text: str = "", replace: int | None = None) -> None:
         self.replace = replace
-        title = ("Replace statement %d" % (replace + 1)) if replace is not None else \
+        title = f"Replace statement {replace + 1}" if replace is not None else \
             "Add a statement at the end"
         self.query_one("#editor-title", Static).update(
             Text(f"{title}: Enter runs it, Tab completes a name, Escape closes",

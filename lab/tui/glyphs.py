@@ -30,6 +30,7 @@ class Glyphs:
     bit_off: str
     tree_mid: str  # the page-table walk's levels
     tree_end: str
+    sep: str = "·"  # between the parts of a title
     ascii: bool = False
 
 
@@ -38,7 +39,7 @@ UNICODE = Glyphs("unicode", "▶", "●", "◉", "→", "…", "✓", "▶", "+"
 CONSOLE = Glyphs("console", "►", "•", "◘", "→", "…", "√", "►", "+", "~", "-",
                  " ░▒▓█", "■", "·", "├─", "└─")
 ASCII = Glyphs("ascii", ">", "*", "@", "->", "...", "v", ">", "+", "~", "-",
-               " .:o#", "#", ".", "|-", "`-", ascii=True)
+               " .:o#", "#", ".", "|-", "`-", sep="-", ascii=True)
 
 
 def is_utf8_locale(env: Mapping[str, str]) -> bool:

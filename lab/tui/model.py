@@ -409,7 +409,7 @@ class StepView:
 class LabModel:
     """A session plus what the panels derive from it, cached by position."""
 
-    CACHE = 256
+    CACHE = 64  # views kept: stepping back over the last moves costs a lookup
     #: The first count of present pages in a range walks all its page-table entries (a
     #: gigabyte has 262,144); above this size that runs in a thread and the panels show
     #: "counting" until it is done. Later counts in the range take microseconds.

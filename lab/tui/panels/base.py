@@ -27,6 +27,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
+from lab.tui.glyphs import UNICODE, Glyphs
+
 if TYPE_CHECKING:
     from lab.tui.model import StepView
 
@@ -56,6 +58,7 @@ class LineList(ScrollView, can_focus=True):
     LineList:focus { background-tint: $foreground 4%; }
     """
 
+    CACHE = 300  # rendered lines kept: a screenful for each of the last dozen steps
     BINDINGS = [
         Binding("up", "scroll_up", "Scroll up", show=False),
         Binding("down", "scroll_down", "Scroll down", show=False),
@@ -169,7 +172,7 @@ class LineList(ScrollView, can_focus=True):
             strip = Strip(segments).crop(int(self.scroll_x), int(self.scroll_x) + width)
             strip = strip.extend_cell_length(width).apply_style(base)
             self._strips[ck] = strip
-            if len(self._strips) > 4096:
+            if len(self._strips) > self.CACHE:
                 self._strips.popitem(last=False)
         return strip
 
@@ -238,15 +241,33 @@ class Panel(Widget):
         if self.view is not None and self._stale:  # it came before the panel was mounted
             self.set_view(self.view)
 
+    def on_resize(self) -> None:
+        if self.view is not None and not self._stale:
+            self.set_view(self.view)  # titles are cut to the width, lines too
+
     def _set_hint(self, hint: str) -> None:
         self.border_subtitle = hint
 
     def title_text(self) -> str:
         return f"{self.KEY} {self.TITLE}" if self.KEY else self.TITLE
 
-    def set_title(self, detail: str = "") -> None:
-        """Title and detail ("1 C source · mm/mmap.c · do_mmap"); unchanged, no repaint."""
-        title = f"{self.title_text()} · {detail}" if detail else self.title_text()
+    @property
+    def glyphs(self) -> Glyphs:
+        """The panel's own glyphs if it was given some, else the app's."""
+        return self.__dict__.get("_glyphs") or getattr(self.app, "glyphs", UNICODE)
+
+    @glyphs.setter
+    def glyphs(self, value: Glyphs) -> None:
+        self.__dict__["_glyphs"] = value
+
+    def set_title(self, *details: str) -> None:
+        """Title and details ("1 C source · mm/mmap.c · do_mmap"), cut to the panel's width
+        with the glyphs' own ellipsis; unchanged, no repaint."""
+        g = self.glyphs
+        title = f" {g.sep} ".join((self.title_text(), *[d for d in details if d]))
+        room = self.size.width - 6
+        if room > 10 and len(title) > room:
+            title = title[: room - len(g.ellipsis)] + g.ellipsis
         if title != self.border_title:
             self.border_title = title
 

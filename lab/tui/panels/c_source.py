@@ -70,22 +70,20 @@ def highlight_map(document: SyntaxAwareDocument) -> defaultdict[int, list]:
 
 @dataclass
 class FunctionDoc:
-    """Everything the TextArea needs to show one function, built once."""
+    """Everything the TextArea needs to show one function, built once and shared: it never
+    changes. What a view adds (rendered lines, the cursor) belongs to each KernelCode."""
 
     fn: CFunction
     document: SyntaxAwareDocument
     wrapped: WrappedDocument
     navigator: DocumentNavigator
     highlights: defaultdict[int, list]
-    line_cache: LRUCache
-    selection: Selection = Selection.cursor((0, 0))
 
     @classmethod
     def build(cls, fn: CFunction, lines: list[tuple[int, str]]) -> FunctionDoc:
         document = SyntaxAwareDocument("\n".join(text for _, text in lines), C_LANGUAGE)
         wrapped = WrappedDocument(document, tab_width=TAB_SIZE)
-        return cls(fn, document, wrapped, DocumentNavigator(wrapped), highlight_map(document),
-                   LRUCache(1024))
+        return cls(fn, document, wrapped, DocumentNavigator(wrapped), highlight_map(document))
 
 
 class KernelCode(TextArea):
@@ -132,6 +130,8 @@ class KernelCode(TextArea):
             self.register_theme(theme)
         self.theme = f"mmaplab-{palette}"
         self.doc: FunctionDoc | None = None
+        self._caches: dict[int, LRUCache] = {}  # per document: its rendered lines
+        self._selections: dict[int, Selection] = {}  # per document: where the cursor was
         self.marker: int | None = None  # document row of the execution marker
         self.tint: tuple[int, int] | None = None  # document rows linked to the Python line
         self.breakpoints: set[int] = set()
@@ -148,16 +148,20 @@ class KernelCode(TextArea):
         if doc is self.doc:
             return
         if self.doc is not None:
-            self.doc.selection = self.selection
+            self._selections[id(self.doc)] = self.selection
         self.doc = doc
         self.document = doc.document
         self.wrapped_document = doc.wrapped
         self.navigator = doc.navigator
         self._highlights = doc.highlights
-        self._line_cache = doc.line_cache
+        lines = self._caches.get(id(doc))
+        if lines is None:
+            lines = self._caches[id(doc)] = LRUCache(256)
+        self._line_cache = lines
         self._highlight_query = _query()
         self.set_reactive(TextArea.line_number_start, doc.fn.line)
-        self.set_reactive(TextArea.selection, doc.selection)
+        self.set_reactive(TextArea.selection,
+                          self._selections.get(id(doc), Selection.cursor((0, 0))))
         self._recompute_cursor_offset()
         self.marker, self.tint, self.breakpoints = None, None, set()
         self.user_moved = False
@@ -185,6 +189,8 @@ class KernelCode(TextArea):
 
     def clear_caches(self) -> None:
         self._overlay.clear()
+        for lines in self._caches.values():
+            lines.clear()
         self._line_cache.clear()
 
     # -- overlay ---------------------------------------------------------------------------
@@ -348,8 +354,6 @@ class CSourcePanel(Panel):
         """A new app theme: cached lines carry the old colours, even if the palette stays."""
         self.palette = palette
         self.code.theme = f"mmaplab-{palette}"
-        for doc in _DOCS.values():
-            doc.line_cache.clear()
         self.code.clear_caches()
         self.code.refresh()
 
@@ -369,7 +373,7 @@ class CSourcePanel(Panel):
         self.code.show_doc(self.doc_for(view.function))
         self._mark(view)
         # the line is in the status bar: a title that changes every step repaints the panel
-        self.set_title(f"{step.c_path} · {view.function.display}")
+        self.set_title(step.c_path, view.function.display)
 
     def _mark(self, view: StepView) -> None:
         step = view.step

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from lab.tui.model import StepView
-from lab.tui.panels.base import LineList, Panel
+from lab.tui.panels.base import Panel
 
 
 class CallStackPanel(Panel):
@@ -20,10 +20,6 @@ class CallStackPanel(Panel):
 
     def compose(self):
         yield self.lines
-
-    def on_resize(self) -> None:
-        if self.view is not None:
-            self.show_view(self.view)
 
     def show_view(self, view: StepView) -> None:
         step = view.step

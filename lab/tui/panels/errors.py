@@ -12,7 +12,7 @@ from rich.text import Text
 
 from lab.tui.glyphs import UNICODE, Glyphs
 from lab.tui.model import StepView
-from lab.tui.panels.base import LineList, Panel
+from lab.tui.panels.base import Panel
 
 
 class ErrorsPanel(Panel):
@@ -33,10 +33,6 @@ class ErrorsPanel(Panel):
 
     def compose(self):
         yield self.lines
-
-    def on_resize(self) -> None:
-        if self.view is not None:
-            self.show_view(self.view)
 
     def show_view(self, view: StepView) -> None:
         lines = self.lines

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from lab.tui.glyphs import UNICODE, Glyphs
 from lab.tui.model import FlagWord, StepView
-from lab.tui.panels.base import LineList, Panel
+from lab.tui.panels.base import Panel
 
 _HELP = {
     "prot": "mmap's prot: what the process may do with the pages",

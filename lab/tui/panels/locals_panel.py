@@ -8,7 +8,7 @@ from rich.text import Text
 
 from lab.tui.glyphs import UNICODE, Glyphs
 from lab.tui.model import StepView
-from lab.tui.panels.base import LineList, Panel
+from lab.tui.panels.base import Panel
 
 
 class LocalsPanel(Panel):
@@ -33,6 +33,7 @@ class LocalsPanel(Panel):
         rows = view.locals_rows
         if not rows:
             lines.set_lines([(("none",), Text("(no locals)", style="italic"))])
+            self.set_title()
             return
         name_style, changed_style = self.style("locals--name"), self.style("locals--changed")
         width = min(max(len(n) for n, _, _ in rows), 16)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from lab.tui.model import StepView
-from lab.tui.panels.base import LineList, Panel
+from lab.tui.panels.base import Panel
 
 
 class NarrationPanel(Panel):
@@ -19,10 +19,6 @@ class NarrationPanel(Panel):
 
     def compose(self):
         yield self.lines
-
-    def on_resize(self) -> None:
-        if self.view is not None:
-            self.show_view(self.view)
 
     def show_view(self, view: StepView) -> None:
         lines = self.lines

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from lab.tui.glyphs import UNICODE, Glyphs
 from lab.tui.model import StepView
-from lab.tui.panels.base import LineList, Panel, wrapped
+from lab.tui.panels.base import Panel, wrapped
 from lab.tui.panels.vmas import human
 
 #: (name, bit) shown for every entry, in the order of the hardware manual.
@@ -50,10 +50,6 @@ class PageTablePanel(Panel):
     def compose(self):
         yield self.lines
 
-    def on_resize(self) -> None:
-        if self.view is not None:
-            self.show_view(self.view)
-
     def shown_address(self, view: StepView) -> int | None:
         return self.address if self.address is not None else view.focus_address
 
@@ -80,9 +76,9 @@ class PageTablePanel(Panel):
             items.append(self._entry_line(ws, depth, addr, view, width))
         if walk and walk[-1].leaf:
             pfn = (walk[-1].entry & PFN_MASK) >> 12
+            offset = addr & ((1 << _SHIFTS[walk[-1].level]) - 1)
             items.append((("pfn", pfn), Text(
-                f"{g.arrow} physical {(pfn << 12) | (addr & ((1 << _SHIFTS[walk[-1].level]) - 1)):#x}"
-                f" (PFN {pfn:#x})", style=dim)))
+                f"{g.arrow} physical {(pfn << 12) | offset:#x} (PFN {pfn:#x})", style=dim)))
         elif walk:
             items.append((("nf", walk[-1].level), Text(
                 f"{walk[-1].level} entry empty: an access here would fault", style=dim)))

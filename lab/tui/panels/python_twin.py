@@ -8,7 +8,7 @@ from rich.text import Text
 
 from lab.tui.glyphs import UNICODE, Glyphs
 from lab.tui.model import StepView
-from lab.tui.panels.base import LineList, Panel
+from lab.tui.panels.base import Panel
 from lab.tui.pysource import highlighted, python_file
 
 
@@ -63,7 +63,7 @@ class PythonTwinPanel(Panel):
         mark = step.py_line
         tint_end = pf.statement_end(mark)
         key = (step.py_path, first, last, mark, tint_end, self.palette)
-        self.set_title(f"{step.py_path} · {name}()")
+        self.set_title(step.py_path, f"{name}()")
         if key == self._shown:
             return
         self._shown = key

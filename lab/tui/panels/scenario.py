@@ -12,7 +12,7 @@ from textual import events
 from lab.stepping.capture import format_value
 from lab.tui.glyphs import UNICODE, Glyphs
 from lab.tui.model import StepView
-from lab.tui.panels.base import LineList, Panel
+from lab.tui.panels.base import Panel
 
 
 def result_text(event, func: str) -> str:

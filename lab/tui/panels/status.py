@@ -22,10 +22,16 @@ class StatusBar(TextLine):
     def show(self, view: StepView, breakpoints: int = 0, note: str = "") -> None:
         dim = overlay_style(self, "status--dim")
         where = overlay_style(self, "status--where")
-        text = Text(f"mmaplab · Linux {KERNEL_VERSION}", style="bold")
+        sep = getattr(self.app, "glyphs", None)
+        text = Text(f"mmaplab {sep.sep if sep else '·'} Linux {KERNEL_VERSION}", style="bold")
         text.append(f"  statement {view.pos.statement + 1}/{view.statement_count}", style=dim)
-        text.append(f"  step {min(view.global_index + 1, view.total_steps)}/{view.total_steps}",
-                    style=dim)
+        steps = len(view.record.trace.steps)
+        if steps and not view.at_end:  # the step in this call, then in the whole scenario
+            text.append(f"  step {view.step_index + 1}/{steps}", style=dim)
+            text.append(f" ({view.global_index + 1}/{view.total_steps})", style=dim)
+        else:
+            text.append(f"  step {min(view.global_index + 1, view.total_steps)}/"
+                        f"{view.total_steps}", style=dim)
         if view.at_end:
             text.append("  end of scenario", style=where)
         elif view.step is not None:

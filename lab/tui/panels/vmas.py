@@ -52,6 +52,14 @@ class VmaList(LineList):
         if isinstance(panel, VmaPanel):
             panel.pick()
 
+    def on_click(self, event) -> None:  # noqa: ANN001
+        """A click on a row picks it, as Enter does."""
+        panel = self.parent
+        row = int(self.scroll_y) + event.y - 1  # row 0 is the header
+        if isinstance(panel, VmaPanel) and 0 <= row < len(panel._rows):
+            panel.cursor = row
+            panel.pick()
+
 
 class _Rows:
     """The LineSource of the panel: row 0 is the header, then VMAs and removed VMAs."""
@@ -62,11 +70,19 @@ class _Rows:
         self.rows = rows
         rng = view.call_range
         self.range = rng
+        self._made: dict[int, tuple] = {}
 
     def __len__(self) -> int:
         return len(self.rows) + 1
 
     def __getitem__(self, i: int):
+        # what a row showed is remembered: the next step's rows are compared with it
+        hit = self._made.get(i)
+        if hit is None:
+            hit = self._made[i] = self._make(i)
+        return hit
+
+    def _make(self, i: int):
         p = self.panel
         if i == 0:
             return ("header", p.wide, p.show_flags), p.header
@@ -112,11 +128,9 @@ class VmaPanel(Panel):
 
     def on_resize(self) -> None:
         wide = self.size.width >= 74
-        if wide != self.wide:
+        if wide != self.wide:  # (Panel.on_resize shows the view again)
             self.wide = wide
             self._make_header()
-            if self.view is not None:
-                self.show_view(self.view)
 
     def _make_header(self) -> None:
         cols = f"{'  start-end':<28}perm "
@@ -160,9 +174,9 @@ class VmaPanel(Panel):
             lines.show_row(max(i, 0) + 1)
         count = len(view.vmas)
         marks = view.vma_changes[0]
-        note = f" · {len(marks)} changed by the last step" if marks or view.vma_changes[1] \
-            else ""
-        self.set_title(f"{count} mappings{note}")
+        changed = len(marks) + len(view.vma_changes[1])
+        self.set_title(f"{count} mappings", f"{changed} changed by the last step" if changed
+                       else "")
 
     def row_text(self, v: VmaView, mark: str, touches: bool, rss: int | None,
                  cursor: bool) -> Text:

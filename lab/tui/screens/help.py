@@ -49,6 +49,7 @@ class HelpScreen(ModalScreen[None]):
         background: $surface; padding: 0 1;
     }
     HelpScreen .help-head { text-style: bold; color: $accent; margin-top: 1; }
+    HelpScreen.-ascii > VerticalScroll { border: ascii $accent; }
     """
     BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close help")]
 
@@ -58,8 +59,12 @@ class HelpScreen(ModalScreen[None]):
         self.world = world
 
     def compose(self):
+        glyphs = getattr(self.app, "glyphs", None)
+        self.set_class(bool(glyphs and glyphs.ascii), "-ascii")
         with VerticalScroll() as box:
-            box.border_title = f"mmaplab help · Linux {KERNEL_VERSION} · Escape closes"
+            sep = getattr(self.app, "glyphs", None)
+            sep = sep.sep if sep else "·"
+            box.border_title = f"mmaplab help {sep} Linux {KERNEL_VERSION} {sep} Escape closes"
             yield Static("Keys", classes="help-head")
             keys = Text()
             seen = set()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.binding import Binding
@@ -23,7 +24,6 @@ from lab.runner import scenario_constants
 from lab.scenario import ScenarioError, bound_name, evaluate, parse_expression
 from lab.stepping.session import Breakpoint, Position, Session
 from lab.tui.deck import Deck
-from lab.tui.editor import ScenarioEditor
 from lab.tui.glyphs import Glyphs
 from lab.tui.model import LabModel, StepView
 from lab.tui.panels.base import Panel
@@ -38,8 +38,9 @@ from lab.tui.panels.python_twin import PythonTwinPanel
 from lab.tui.panels.scenario import ScenarioPanel
 from lab.tui.panels.status import StatusBar
 from lab.tui.panels.vmas import VmaPanel
-from lab.tui.screens.ask import AskScreen
-from lab.tui.screens.help import HelpScreen
+
+if TYPE_CHECKING:  # the editor and the dialogs load when first used, not at start-up
+    from lab.tui.editor import ScenarioEditor
 
 MIN_SIZE = (80, 24)
 BACK = Binding.Group("Back ", compact=True)
@@ -333,6 +334,7 @@ class LabScreen(Screen):
             import gc
 
             gc.freeze()  # what is built by now lives as long as the app: spare the collector
+            gc.enable()  # (the command line turns it off for the start-up)
             return
         c_path, c_line, py_path, py_line = self._prewarm_queue.pop(0)
         fn = self.model.index.function_at(c_path, c_line)  # parses the file the first time
@@ -413,7 +415,7 @@ class LabScreen(Screen):
     def action_goto_error(self) -> None:
         err = self.view.error
         if err is None or err.step_global is None:
-            for i, rec in enumerate(self.session.records):
+            for i in range(len(self.session.records)):
                 e = self.model.error_info(i, 0)
                 if e is not None and e.step_global is not None:
                     err = e
@@ -469,6 +471,8 @@ class LabScreen(Screen):
         where = where.strip()
         if not where:
             return "say where: a file:line (mm/mmap.c:1317) or a function (do_mmap)"
+        if ":" in where and not where.rpartition(":")[2].isdigit():
+            return f"{where!r}: a C line is a file and a line number, like mm/mmap.c:1317"
         if ":" not in where and not self.model.index.functions(where):
             return f"no kernel function {where!r} in kernel_src"
         try:
@@ -486,6 +490,8 @@ class LabScreen(Screen):
 
     # -- go to -----------------------------------------------------------------------------
     def action_goto(self) -> None:
+        from lab.tui.screens.ask import AskScreen
+
         self.app.push_screen(AskScreen(
             "Go to",
             "A step number (1 is the first), +N or -N steps, an errno (EACCES), a C line "
@@ -512,9 +518,15 @@ class LabScreen(Screen):
             s.go(Position(n - 1, 0))
             return None
         if re.fullmatch(r"E[A-Z0-9]+", text):
+            from lab.kernel.include.uapi.errno import ERRNO_NAMES
+
+            if text not in ERRNO_NAMES.values():
+                return f"{text} is not an errno name (EINVAL, EACCES, ENOMEM, ...)"
             if s.goto_errno(text) is None:
                 return f"no step of this scenario returns -{text}"
             return None
+        if ":" in text and not text.rpartition(":")[2].isdigit():
+            return f"{text!r}: a C line is a file and a line number, like mm/mmap.c:1317"
         bp = Breakpoint(text)
         here = s.position
         for g in range(s.total_steps):
@@ -534,6 +546,8 @@ class LabScreen(Screen):
 
     async def editor(self) -> ScenarioEditor:
         """The editor line, mounted the first time it is wanted (not at start-up)."""
+        from lab.tui.editor import ScenarioEditor
+
         found = self.query(ScenarioEditor)
         if found:
             return found.first()
@@ -548,8 +562,7 @@ class LabScreen(Screen):
         i = self.session.position.statement
         (await self.editor()).open(self.model.statements[i].text.strip(), replace=i)
 
-    @on(ScenarioEditor.Submitted)
-    def _edited(self, event: ScenarioEditor.Submitted) -> None:
+    def on_scenario_editor_submitted(self, event: ScenarioEditor.Submitted) -> None:
         lines = [st.text for st in self.model.statements]
         if event.replace is None:
             lines.append(event.text)
@@ -559,10 +572,8 @@ class LabScreen(Screen):
             target = event.replace
         self.record("\n".join(lines), target)
 
-    @on(ScenarioEditor.Closed)
-    def _editor_closed(self) -> None:
-        for c in self.query(CSourcePanel):
-            c.focus()
+    def on_scenario_editor_closed(self) -> None:
+        self.set_focus(None)  # keys go back to stepping
 
     @work(thread=True, exclusive=True, group="record")
     def record(self, text: str, target: int) -> None:
@@ -574,20 +585,20 @@ class LabScreen(Screen):
                                       scenario_constants())
             session = Session(scenario)
         except ScenarioError as err:
-            app.call_from_thread(self.query_one(ScenarioEditor).show_error, err)
+            app.call_from_thread(self.query_one("#editor").show_error, err)
             return
         except Exception as err:  # the twin must never take the app down with it
-            app.call_from_thread(self.query_one(ScenarioEditor).show_error,
+            app.call_from_thread(self.query_one("#editor").show_error,
                                  f"the simulator failed: {type(err).__name__}: {err}")
             return
         rec = session.records[min(target, len(session.records) - 1)]
         if rec.error is not None or len(session.records) <= target:
             err = rec.error if rec.error is not None else "an earlier statement ended the run"
-            app.call_from_thread(self.query_one(ScenarioEditor).show_error, err)
+            app.call_from_thread(self.query_one("#editor").show_error, err)
             return
 
         def apply() -> None:
-            self.query_one(ScenarioEditor).close()
+            self.query_one("#editor").close()
             self.set_session(session, position=Position(target, 0))
             self.state.note = f"statement {target + 1} recorded: " \
                               f"{len(rec.trace.steps)} steps"
@@ -605,6 +616,8 @@ class LabScreen(Screen):
         return env
 
     def action_choose_address(self) -> None:
+        from lab.tui.screens.ask import AskScreen
+
         self.app.push_screen(AskScreen(
             "Page tables of an address",
             "An address or an expression of the scenario's variables (p + 0x1000). "
@@ -686,12 +699,13 @@ class LabScreen(Screen):
 
     def action_help(self) -> None:
         from lab.kernel.default_world import describe
+        from lab.tui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(list(self._bindings_for_help()), describe()))
 
     def _bindings_for_help(self):
-        for b in Binding.make_bindings(self.BINDINGS):
-            yield b
+        """Every binding, one per key, for the help screen and the palette."""
+        yield from Binding.make_bindings(self.BINDINGS)
 
     def action_toggle_vmflags(self) -> None:
         for vp in self.query(VmaPanel):

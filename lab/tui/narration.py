@@ -238,6 +238,266 @@ SENTENCES: dict[tuple[str, str], str] = {
         "One more anonymous page in the process's Rss.",
     ("do_anonymous_page", "set_pte_at("):
         "Writes the PTE: from now on the MMU translates this address to the new frame.",
+    ("do_anonymous_page", "if (vma->vm_flags & VM_WRITE)"):
+        "Only a writable mapping gets a writable PTE; otherwise the PTE stays read-only.",
+    ("do_anonymous_page", "if (!pte_none(*vmf->pte))"):
+        "Someone else may have filled the PTE meanwhile (another thread faulting the same "
+        "page): then there is nothing left to do.",
+    ("do_anonymous_page", "page_add_new_anon_rmap("):
+        "Records the reverse mapping (page → VMA), so reclaim can later find who maps it.",
+    ("do_anonymous_page", "lru_cache_add_inactive_or_unevictable("):
+        "Puts the page on an LRU list, where reclaim can find it (or on the unevictable "
+        "list, for VM_LOCKED memory).",
+    ("do_anonymous_page", "entry = pte_mkspecial(pfn_pte(my_zero_pfn("):
+        "The PTE points at the zero page: one frame of zeros shared by every process.",
+    ("do_anonymous_page", "update_mmu_cache("):
+        "Tells the architecture a PTE changed (nothing to do on x86: the TLB had no entry).",
+    # arch/x86/mm/fault.c: the CPU's page fault
+    ("handle_page_fault", "if (unlikely(fault_in_kernel_space("):
+        "Was the faulting address in the kernel's half? Not here: a user address.",
+    ("handle_page_fault", "do_user_addr_fault("):
+        "A fault on a user address: the common case, handled against the process's VMAs.",
+    ("handle_page_fault", "if (unlikely(kmmio_fault("):
+        "Only for kernel MMIO tracing; a normal fault goes on.",
+    ("do_user_addr_fault", "if (unlikely(error_code & X86_PF_RSVD))"):
+        "A reserved bit set in a page-table entry would mean a corrupted table.",
+    ("do_user_addr_fault", "if (unlikely(cpu_feature_enabled(X86_FEATURE_SMAP)"):
+        "SMAP: the kernel itself may not touch user memory by accident.",
+    ("do_user_addr_fault", "unsigned int flags = FAULT_FLAG_DEFAULT;"):
+        "The fault flags start with the defaults (the fault may be retried or killed).",
+    ("do_user_addr_fault", "if (user_mode(regs))"):
+        "The fault came from user space: interrupts back on, and FAULT_FLAG_USER below.",
+    ("do_user_addr_fault", "flags |= FAULT_FLAG_USER;"):
+        "Marks the fault as taken on behalf of user space.",
+    ("do_user_addr_fault", "if (error_code & X86_PF_WRITE)"):
+        "The CPU's error code says whether the access was a write (bit 1).",
+    ("do_user_addr_fault", "flags |= FAULT_FLAG_WRITE;"):
+        "A write: the handler must give a writable page (and copy it if it is shared).",
+    ("do_user_addr_fault", "if (error_code & X86_PF_INSTR)"):
+        "An instruction fetch (bit 4): the page must be executable.",
+    ("do_user_addr_fault", "vma = lock_mm_and_find_vma("):
+        "Takes the mmap lock for reading and finds the VMA that holds the address.",
+    ("do_user_addr_fault", "if (unlikely(!vma))"):
+        "No VMA holds this address: the access is outside every mapping, so SIGSEGV "
+        "(SEGV_MAPERR).",
+    ("do_user_addr_fault", "if (unlikely(access_error("):
+        "A VMA holds the address, but does it allow this access? If not, SIGSEGV "
+        "(SEGV_ACCERR).",
+    ("do_user_addr_fault", "fault = handle_mm_fault("):
+        "The architecture-independent fault handler does the real work.",
+    ("do_user_addr_fault", "if (unlikely(fault & VM_FAULT_RETRY))"):
+        "The handler dropped the mmap lock to wait for I/O: take the fault again.",
+    ("do_user_addr_fault", "flags |= FAULT_FLAG_TRIED;"):
+        "The second attempt is marked, so it does not drop the lock a second time.",
+    ("do_user_addr_fault", "mmap_read_unlock(mm);"):
+        "The fault is handled: the mmap lock is released.",
+    ("do_user_addr_fault", "if (likely(!(fault & VM_FAULT_ERROR)))"):
+        "No error: the instruction that faulted is run again and now succeeds.",
+    ("do_user_addr_fault", "if (fault & VM_FAULT_OOM)"):
+        "Out of memory: the OOM killer decides who dies.",
+    ("do_user_addr_fault", "if (fault & (VM_FAULT_SIGBUS"):
+        "VM_FAULT_SIGBUS: the page cannot be provided (past the end of the file, or an I/O "
+        "error), so the process gets SIGBUS.",
+    ("do_user_addr_fault", "do_sigbus("):
+        "Sends SIGBUS to the process: a database using mmap must handle this as an I/O "
+        "error.",
+    ("lock_mm_and_find_vma", "vma = find_vma(mm, addr);"):
+        "Looks up the first VMA that ends above the address in the maple tree.",
+    ("lock_mm_and_find_vma", "if (likely(vma && (vma->vm_start <= addr)))"):
+        "The VMA ends above the address; does it also start at or below it?",
+    ("access_error", "if (error_code & X86_PF_WRITE)"):
+        "A write needs VM_WRITE in the VMA.",
+    ("access_error", "if (unlikely(!(vma->vm_flags & VM_WRITE)))"):
+        "A write to a VMA without VM_WRITE is a protection error.",
+    ("access_error", "if (unlikely(error_code & X86_PF_PROT))"):
+        "A read that hit a present page was refused by the protection bits.",
+    ("access_error", "if (unlikely(!vma_is_accessible("):
+        "A read needs VM_READ, VM_WRITE or VM_EXEC: a PROT_NONE VMA allows nothing.",
+    # mm/memory.c: the generic fault handler
+    ("handle_mm_fault", "if (!arch_vma_access_permitted("):
+        "Memory protection keys could forbid the access; the lab's process uses none.",
+    ("handle_mm_fault", "if (unlikely(is_vm_hugetlb_page(vma)))"):
+        "hugetlb VMAs have their own fault handler; every other VMA goes through "
+        "__handle_mm_fault().",
+    ("handle_mm_fault", "count_vm_event(PGFAULT);"):
+        "Counts the fault (pgfault in /proc/vmstat).",
+    ("handle_mm_fault", "mm_account_fault("):
+        "Counts it for the process too (min_flt or maj_flt, as getrusage and ps show).",
+    ("__handle_mm_fault", "struct vm_fault vmf = {"):
+        "A struct vm_fault carries everything about this fault down the handlers: VMA, "
+        "page-aligned address, flags, page offset in the file.",
+    ("__handle_mm_fault", "p4d = p4d_alloc("):
+        "The P4D level is folded into the PGD with 4-level paging: the same entry.",
+    ("__handle_mm_fault", "if (pmd_none(*vmf.pmd) && hugepage_vma_check("):
+        "Could a transparent huge page map the whole 2 MiB at once? Only for a VMA that is "
+        "large and aligned enough, with THP enabled.",
+    ("__handle_mm_fault", "vmf.orig_pmd = *vmf.pmd;"):
+        "Remembers the PMD as it was, to detect a concurrent change later.",
+    ("handle_pte_fault", "if (unlikely(pmd_none(*vmf->pmd)))"):
+        "No PTE table under this PMD yet: there is no PTE to look at.",
+    ("handle_pte_fault", "vmf->pte = pte_offset_map("):
+        "Finds the PTE for the address in its table.",
+    ("handle_pte_fault", "vmf->orig_pte = *vmf->pte;"):
+        "Copies the PTE as it is now.",
+    ("handle_pte_fault", "if (!vmf->pte)"):
+        "No PTE at all (no table, or an empty entry): a page has to be found or made.",
+    ("handle_pte_fault", "if (vma_is_anonymous(vmf->vma))"):
+        "Anonymous VMA (no vm_ops) or a file-backed one?",
+    ("handle_pte_fault", "if (!pte_present(vmf->orig_pte))"):
+        "A PTE that is not present but not empty holds a swap entry: the page is on swap.",
+    ("handle_pte_fault", "if (vmf->flags & (FAULT_FLAG_WRITE|FAULT_FLAG_UNSHARE))"):
+        "The page is present, so the fault is about permission: a write to a read-only PTE.",
+    ("handle_pte_fault", "if (!pte_write(entry))"):
+        "The PTE is read-only: copy-on-write (or a first write to a shared page).",
+    ("handle_pte_fault", "return do_wp_page(vmf);"):
+        "do_wp_page() handles a write to a write-protected page: copy it, or reuse it.",
+    # mm/memory.c: file faults
+    ("do_fault", "if (!vma->vm_ops->fault)"):
+        "A file mapping whose driver has no fault handler cannot be faulted in: SIGBUS.",
+    ("do_fault", "if (!(vmf->flags & FAULT_FLAG_WRITE))"):
+        "A read fault: the page cache's page is mapped as it is.",
+    ("do_fault", "ret = do_read_fault(vmf);"):
+        "Maps the file's page read-only (and its neighbours, by fault-around).",
+    ("do_fault", "if (!(vma->vm_flags & VM_SHARED))"):
+        "A write to a private file mapping: the process gets its own copy of the page.",
+    ("do_fault", "ret = do_cow_fault(vmf);"):
+        "Copy-on-write: reads the file's page, then copies it into a new anonymous page.",
+    ("do_fault", "ret = do_shared_fault(vmf);"):
+        "A write to a shared file mapping: the page cache's page itself is mapped writable "
+        "and marked dirty, so it will be written back to the file.",
+    ("do_read_fault", "if (should_fault_around(vmf))"):
+        "Maps not just this page but up to 16 neighbours already in the page cache "
+        "(fault_around_bytes, 64 KiB): fewer faults for sequential reads.",
+    ("do_read_fault", "ret = do_fault_around(vmf);"):
+        "Maps the cached neighbours; if that mapped the faulting page too, we are done.",
+    ("do_read_fault", "ret = __do_fault(vmf);"):
+        "Asks the file system for the page (filemap_fault for ordinary files).",
+    ("do_fault_around", "nr_pages = READ_ONCE(fault_around_bytes) >> PAGE_SHIFT;"):
+        "How many pages fault-around may map: 64 KiB is 16 pages.",
+    ("do_fault_around", "address = max(address & mask, vmf->vma->vm_start);"):
+        "The window starts at the 64 KiB boundary below the fault, but not before the VMA.",
+    ("do_fault_around", "return vmf->vma->vm_ops->map_pages("):
+        "Maps whatever of the window is already in the page cache, without waiting for I/O.",
+    ("__do_fault", "ret = vma->vm_ops->fault(vmf);"):
+        "The mapping's own fault handler finds or reads the page.",
+    ("__do_fault", "if (unlikely(ret & (VM_FAULT_ERROR"):
+        "The handler failed (SIGBUS past the end of the file, say) or asked for a retry.",
+    ("finish_fault", "if ((vmf->flags & FAULT_FLAG_WRITE) && !(vma->vm_flags & VM_SHARED))"):
+        "A private write maps the copy, not the page cache's page.",
+    ("finish_fault", "do_set_pte("):
+        "Installs the PTE for the page.",
+    ("do_set_pte", "entry = mk_pte(page, vma->vm_page_prot);"):
+        "Builds the PTE from the page's frame number and the VMA's protection.",
+    ("do_set_pte", "if (write)"):
+        "A write fault: the PTE is made dirty and writable at once.",
+    ("do_set_pte", "entry = maybe_mkwrite(pte_mkdirty(entry), vma);"):
+        "Dirty, and writable if the VMA has VM_WRITE.",
+    ("do_set_pte", "if (write && !(vma->vm_flags & VM_SHARED))"):
+        "A private copy is an anonymous page; a shared one stays a file page.",
+    ("do_set_pte", "page_add_file_rmap("):
+        "Records that this VMA maps the page-cache page (the reverse map).",
+    ("do_set_pte", "inc_mm_counter_fast("):
+        "One more page in the process's Rss (RssFile for a page-cache page).",
+    ("do_set_pte", "set_pte_at("):
+        "Writes the PTE: the address now translates to the page-cache frame.",
+    ("do_shared_fault", "ret = __do_fault(vmf);"):
+        "Finds the page in the page cache (reading it from the file if needed).",
+    ("do_shared_fault", "if (vma->vm_ops->page_mkwrite)"):
+        "The file system may want to know before a page becomes writable (to reserve disk "
+        "blocks).",
+    ("do_shared_fault", "ret |= finish_fault(vmf);"):
+        "Maps the page-cache page writable.",
+    ("do_shared_fault", "ret |= fault_dirty_shared_page(vmf);"):
+        "Marks the page dirty: writeback will write it to the file, at a time the kernel "
+        "chooses, not the program.",
+    ("fault_dirty_shared_page", "dirtied = set_page_dirty(page);"):
+        "The page is dirty now: its file has unwritten changes in memory.",
+    ("fault_dirty_shared_page", "balance_dirty_pages_ratelimited("):
+        "Too many dirty pages? Then this process is throttled until writeback catches up: "
+        "one of the I/O stalls a database cannot control.",
+    ("fault_dirty_shared_page", "file_update_time("):
+        "A write through the mapping updates the file's modification time.",
+    # mm/filemap.c: the page cache
+    ("filemap_fault", "max_idx = DIV_ROUND_UP(i_size_read(inode), PAGE_SIZE);"):
+        "How many pages the file has: its size rounded up to whole pages.",
+    ("filemap_fault", "if (unlikely(index >= max_idx))"):
+        "A page at or past the end of the file: there is nothing to map, so SIGBUS.",
+    ("filemap_fault", "return VM_FAULT_SIGBUS;"):
+        "VM_FAULT_SIGBUS goes back up to do_user_addr_fault(), which sends SIGBUS.",
+    ("filemap_fault", "folio = filemap_get_folio(mapping, index);"):
+        "Is the page already in the page cache?",
+    ("filemap_fault", "if (likely(folio))"):
+        "A page-cache hit: a minor fault, no I/O.",
+    ("filemap_fault", "fpin = do_sync_mmap_readahead(vmf);"):
+        "A miss: read this page (and, by readahead, the ones around it) from the file; "
+        "the process waits for the disk.",
+    ("filemap_fault", "ret = VM_FAULT_MAJOR;"):
+        "A major fault: it needed I/O (maj_flt).",
+    ("filemap_fault", "count_vm_event(PGMAJFAULT);"):
+        "Counts the major fault (pgmajfault in /proc/vmstat).",
+    ("filemap_fault", "folio = __filemap_get_folio("):
+        "Finds or creates the page-cache page for this offset.",
+    ("filemap_fault", "if (unlikely(!folio_test_uptodate(folio)))"):
+        "Is the page's data read from disk yet?",
+    ("filemap_fault", "vmf->page = folio_file_page("):
+        "The page to map: the one at this offset of the file.",
+    ("filemap_fault", "return ret | VM_FAULT_LOCKED;"):
+        "Returns the page locked, for finish_fault() to map.",
+    ("filemap_map_pages", "file_end = DIV_ROUND_UP(i_size_read("):
+        "Fault-around never maps past the end of the file.",
+    ("filemap_map_pages", "folio = first_map_page("):
+        "The first page of the window that is in the page cache and ready.",
+    ("filemap_map_pages", "do_set_pte("):
+        "Maps one cached page of the window.",
+    ("filemap_map_pages", "if (vmf->address == addr)"):
+        "This one is the page that faulted: the fault is resolved.",
+    ("filemap_map_pages", "if (!pte_none(*vmf->pte))"):
+        "Already mapped: skip it.",
+    # mm/memory.c: copy-on-write
+    ("do_wp_page", "vmf->page = vm_normal_page("):
+        "Which page is mapped read-only here (none for the zero page)?",
+    ("do_wp_page", "if (folio_test_anon(folio))"):
+        "An anonymous page that no one else maps can be reused in place: made writable, "
+        "no copy.",
+    ("do_wp_page", "return wp_page_copy(vmf);"):
+        "Copy-on-write: the shared page is copied and the copy mapped writable.",
+    ("wp_page_copy", "if (is_zero_pfn(pte_pfn(vmf->orig_pte)))"):
+        "Copying the zero page is just allocating a zeroed page.",
+    ("wp_page_copy", "if (likely(pte_same(*vmf->pte, vmf->orig_pte)))"):
+        "Nobody changed the PTE meanwhile: the copy can replace the old page.",
+    ("wp_page_copy", "entry = mk_pte(new_page, vma->vm_page_prot);"):
+        "The new PTE points at the private copy.",
+    ("wp_page_copy", "entry = maybe_mkwrite(pte_mkdirty(entry), vma);"):
+        "The copy is dirty and writable: the write can go ahead.",
+    ("wp_page_copy", "dec_mm_counter_fast(mm, mm_counter_file(old_page));"):
+        "The page-cache page no longer counts in the process's RssFile.",
+    ("wp_page_copy", "inc_mm_counter_fast(mm, MM_ANONPAGES);"):
+        "The private copy counts as an anonymous page (RssAnon).",
+    # mm/mmap.c: munmap
+    ("do_mas_munmap", "if ((offset_in_page(start)) || start > TASK_SIZE"):
+        "munmap(2) needs a page-aligned start inside the user address space: else EINVAL.",
+    ("do_mas_munmap", "end = start + PAGE_ALIGN(len);"):
+        "The range ends at the length rounded up to whole pages.",
+    ("do_mas_munmap", "if (end == start)"):
+        "A zero length is refused (EINVAL).",
+    ("do_mas_munmap", "vma = mas_find(mas, end - 1);"):
+        "The first VMA that overlaps the range, if any.",
+    ("do_mas_munmap", "if (!vma)"):
+        "Nothing is mapped in the range: munmap succeeds with nothing to do.",
+    ("do_mas_munmap", "return do_mas_align_munmap("):
+        "Removes the range: splits the VMAs at its edges, then unmaps what is inside.",
+    ("do_mas_align_munmap", "if (start > vma->vm_start)"):
+        "The range starts inside a VMA: split it, keeping the part below the range.",
+    ("do_mas_align_munmap", "if (next->vm_end > end)"):
+        "The range ends inside a VMA: split it, keeping the part above.",
+    ("do_mas_align_munmap", "if (next->vm_flags & VM_LOCKED)"):
+        "Locked memory is being unmapped: it stops counting against RLIMIT_MEMLOCK.",
+    ("do_mas_align_munmap", "mm->map_count -= count;"):
+        "The detached VMAs no longer count towards vm.max_map_count.",
+    ("do_mas_align_munmap", "unmap_region("):
+        "Clears the PTEs of the range and frees page tables that became empty.",
+    ("do_mas_align_munmap", "remove_mt("):
+        "Frees the detached VMAs and takes their pages off total_vm and the other counters.",
 }
 
 

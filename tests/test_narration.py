@@ -70,3 +70,17 @@ def test_munmap_of_the_middle_of_a_mapping_tells_of_the_split():
     said = [w for fn, _, words in steps if fn == "do_mas_align_munmap" for w in words]
     assert any("starts inside a VMA: split it" in w for w in said)
     assert any("ends inside a VMA: split it" in w for w in said)
+
+
+def test_the_end_of_the_scenario_sums_up_what_each_statement_gave_back():
+    text = ('fd = open("data.bin", O_RDONLY, size=8192)\n'
+            "p = mmap(NULL, 4096, PROT_WRITE, MAP_SHARED, fd, 0)\n"
+            "q = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)\nq[0] = 1")
+    session = Session(parse_scenario(text, "narration-test", scenario_constants()))
+    model = LabModel(session)
+    last = len(session.records) - 1
+    words = model.view(Position(last, len(session.records[last].trace.steps)),
+                       at_end=True).narration
+    assert "  line 2: p = mmap(NULL, 4096, PROT_WRITE, MAP_SHARED, fd, 0)  → -EACCES" in words
+    assert any(w.startswith("  line 3: q = mmap(") and "→ 0x7ff" in w for w in words)
+    assert any(w.startswith("  line 4: q[0] = 1  → SIGSEGV (SEGV_ACCERR) at 0x7ff") for w in words)

@@ -672,7 +672,8 @@ def _statement_words(view: StepView) -> list[str]:
         words = ["The scenario has ended. The panels show the final state of the process."]
         if rec.event is not None and rec.event.errno:
             words.append(f"The last call failed with {rec.event.errno}.")
-        return words
+        return words + [outcome(st.text.strip(), r.event) for st, r in
+                        zip(view.model.statements, view.session.records)]
     func = getattr(stmt, "func", "")
     if rec.error is not None:
         return [f"This statement could not run: {rec.error.message}"]
@@ -693,3 +694,23 @@ def _statement_words(view: StepView) -> list[str]:
         result = f" It returned {rec.event.ret}" + (f" ({rec.event.errno})" if rec.event.errno
                                                      else "") + "."
     return [f"{func}() {what}{result}", "Press s to go on to the next statement."]
+
+
+def outcome(text: str, event) -> str:  # noqa: ANN001 (lab.runner.Event)
+    """One line of the end-of-scenario summary: what a statement gave back."""
+    if event is None:
+        return f"  {text}"
+    text = f"line {event.line}: {text}"
+    if event.signal:
+        where = f" at {event.si_addr:#x}" if event.si_addr is not None else ""
+        code = f" ({event.si_code})" if event.si_code else ""
+        return f"  {text}  → {event.signal}{code}{where}: the process would end here"
+    if event.errno:
+        return f"  {text}  → -{event.errno}"
+    if event.value is not None:
+        return f"  {text}  → reads {event.value:#x}"
+    if event.ret is None:
+        return f"  {text}"
+    ret = f"{event.ret:#x}" if event.ret > 0xFFFF else str(event.ret)
+    return f"  {text}  → {ret}"
+

@@ -20,6 +20,7 @@ from functools import cache
 import tree_sitter
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.document._document_navigator import DocumentNavigator
@@ -364,7 +365,8 @@ class CSourcePanel(Panel):
             if self.code.display:
                 self.code.display = False
                 empty.display = True
-            empty.update("\n".join(view.narration[:1]) or "No C for this statement.")
+            words = view.narration if view.at_end else view.narration[:1]  # + each result
+            empty.update(Text("\n".join(words) or "No C for this statement."))
             self.set_title()
             return
         if not self.code.display:

@@ -145,3 +145,73 @@ def test_long_populate_is_folded_and_ends_in_the_same_state():
     assert folded.records[0].maps_after == full.records[0].maps_after
     a, b = folded.machine.task.mm.pgd, full.machine.task.mm.pgd
     assert list(a.leaves(0, 1 << 47)) == list(b.leaves(0, 1 << 47))
+
+
+FOLDED_SCENARIOS = {
+    "private anonymous (bulk fold)": POPULATE.format(n=64),
+    "shared anonymous (rounds folded one by one)":
+        POPULATE.format(n=64).replace("MAP_PRIVATE", "MAP_SHARED"),
+    "private file (nested folds)":
+        'fd = open("data.bin", O_RDWR, size=65536 * 4)\n'
+        "p = mmap(NULL, 64 * 4096, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0)",
+}
+
+
+def _pte_writes(s: Session) -> list:
+    return [w for st in s.records[-1].trace.steps for w in st.changes.ptes]
+
+
+@pytest.mark.parametrize("src", FOLDED_SCENARIOS.values(), ids=FOLDED_SCENARIOS.keys())
+def test_folded_steps_together_changed_the_ptes_a_full_recording_shows(src):
+    folded, full = session(src, fold_after=2), session(src, fold_after=10_000)
+    assert folded.records[-1].trace.folds
+    writes = _pte_writes(folded)
+    assert len(writes) == 64 and writes == _pte_writes(full)
+
+
+@pytest.mark.parametrize("src", FOLDED_SCENARIOS.values(), ids=FOLDED_SCENARIOS.keys())
+def test_counter_changes_chain_from_step_to_step_across_a_fold(src):
+    s = session(src, fold_after=2)
+    seen: dict[str, int] = {}
+    for st in s.records[-1].trace.steps:
+        for name, (old, new) in st.changes.counters.items():
+            assert seen.get(name, old) == old, (st.index, name)
+            seen[name] = new
+    mm = s.machine.task.mm
+    assert seen and all(getattr(mm, name) == new for name, new in seen.items())
+
+
+def test_a_fold_step_carries_the_ptes_of_the_rounds_it_folded():
+    s = session(POPULATE.format(n=64), fold_after=2)
+    steps = s.records[0].trace.steps
+    fold = next(st for st in steps if st.kind == "fold")
+    p = s.records[0].event.ret
+    assert [a for a, _, _ in fold.changes.ptes] == [p + i * 4096 for i in range(2, 64)]
+    assert steps[fold.index + 1].changes.ptes == []  # the next step did not write PTEs
+
+
+def test_the_state_before_a_fold_step_has_none_of_its_pages():
+    s = session(POPULATE.format(n=64), fold_after=2)
+    fold = next(st for st in s.records[0].trace.steps if st.kind == "fold")
+    p = s.records[0].event.ret
+    at, after = Position(0, fold.index), Position(0, fold.index + 1)
+    assert s.pte_at(p + 40 * 4096, at) == 0 and s.pte_at(p + 40 * 4096, after) != 0
+    assert s.present_map_at(p, p + 64 * 4096, 1, at) == [2]
+    assert s.present_map_at(p, p + 64 * 4096, 1, after) == [64]
+    assert s.present_pages_at(p, p + 64 * 4096, at) == 2
+    s.goto_step(s.total_steps - 1)
+    assert s.who_set_pte(p + 40 * 4096) == Position(0, fold.index)
+
+
+def test_goto_errno_with_a_name_that_is_not_an_errno_is_none_and_stays():
+    s = session("mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)")
+    s.goto_step(3)
+    assert s.goto_errno("EFOO") is None
+    assert s.goto_errno("") is None
+    assert s.position == Position(0, 3)
+
+
+def test_goto_errno_of_an_errno_the_path_never_returned_is_none(populate8):
+    populate8.goto_step(5)
+    assert populate8.goto_errno("ENOMEM") is None
+    assert populate8.position == Position(0, 5)

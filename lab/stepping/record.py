@@ -135,8 +135,7 @@ class Recorder:
             sys.settrace(old)
             fold.POLICY.fold_after = old_fold_after
             self._stack.clear()
-            if trace.steps:
-                trace.steps[-1].changes = self.state.take()
+            self._flush()
             self.state.end()
         return trace
 
@@ -193,6 +192,7 @@ class Recorder:
             self._end_fold(fs)
         loop = self._loop_round(fs, link)
         if loop is not None and fs.visits[loop] > self.fold_after:
+            self._flush()  # what came before the folded rounds was the last step's doing
             fs.fold = loop
             fs.fold_rounds = 1
             fs.fold_changes_from = self.state.mark()
@@ -228,6 +228,9 @@ class Recorder:
 
     def _bulk_fold(self, fs: _FrameState, frame):
         """A call of a fold function (lab/kernel/fold.py): one summary step for its rounds."""
+        if self.folding:
+            return None  # made by a round being folded already: part of that fold's summary
+        self._flush()
         mark = self.state.mark()
         rounds_before = frame.f_locals.get("nr_pages", 0)
 
@@ -283,11 +286,19 @@ class Recorder:
             entry=fs.last_step is None and not fs.continues,
         )
         # A line event comes before its statement runs: what changed since the last step
-        # is what the last step did; a fold step's changes are its own folded rounds.
-        changes = self.state.take()
+        # is what the last step did. A fold step comes after its rounds ran (the step
+        # before it was flushed when they began): what changed since is the fold's own.
         if kind == "fold":
-            step.changes = changes
-        elif trace.steps:
-            trace.steps[-1].changes = changes
+            step.changes = self.state.take()
+        else:
+            self._flush()
         trace.steps.append(step)
         fs.last_step = step
+
+    def _flush(self) -> None:
+        """Add what changed since the last take to the last step, which did it."""
+        changes = self.state.take()
+        trace = self._trace
+        if changes and trace is not None and trace.steps:
+            last = trace.steps[-1]
+            last.changes = last.changes.merge(changes)

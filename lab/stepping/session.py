@@ -23,6 +23,7 @@ from lab.kernel.pagetable import LEVELS, WalkStep, pte_pfn, pte_present
 from lab.kernel.physmem import ZERO_PFN
 from lab.runner import Event, Run, scenario_constants
 from lab.scenario import Scenario, ScenarioError, evaluate, parse_expression
+from lab.stepping.ptewrites import PteWrites, covers
 from lab.stepping.record import DEFAULT_FOLD_AFTER, Recorder, Step, Trace
 from lab.stepping.state import VmaView
 
@@ -86,7 +87,6 @@ class Session:
         self.position = Position(0, 0)
         self._listeners: list[Callable[[Position], None]] = []
         self._pte_change_steps: list[int] | None = None
-        self._undo_cache: dict[int, dict[int, int]] = {}
         self._history: _PteHistory | None = None
         self._record_all(fold_after)
         self._starts = []  # global index of each statement's first step
@@ -258,8 +258,10 @@ class Session:
     def goto_errno(self, name: str) -> Position | None:
         """The check that returned -name (e.g. "EINVAL"): in the first statement that failed
         with it, the deepest step that returned it, where the error began (its callers only
-        pass the value up)."""
+        pass the value up). None, and no move, if no step returned it or it is no errno."""
         number = next((n for n, e in ERRNO_NAMES.items() if e == name), None)
+        if number is None:
+            return None  # else every step returning a non-error value would match
         for rec in self.records:
             hits = [st for st in rec.trace.steps
                     if st.ret is not None and _as_errno(st.ret) == number]
@@ -272,8 +274,8 @@ class Session:
         """The last step at or before here that wrote the page-table entry mapping addr."""
         page = addr & ~0xFFF
         for _, pos, step in self._steps_from(self.global_index, -1):
-            if step is not None and any(a <= page < a + _leaf_size(new or old)
-                                        for a, old, new in step.changes.ptes):
+            if step is not None and step.changes.ptes and \
+                    covers(step.changes.ptes, page, _leaf_size):
                 return self.go(pos)
         return None
 
@@ -295,21 +297,6 @@ class Session:
         return self.records[pos.statement].vmas_at(pos.step)
 
     # -- page tables at a step -------------------------------------------------------------
-    def _undo_at(self, pos: Position) -> dict[int, int]:
-        """addr → the leaf value it had at pos, for every leaf written after pos."""
-        g = self._global(pos)
-        key = self._next_pte_change(g)
-        cached = self._undo_cache.get(key)
-        if cached is None:
-            cached = {}
-            for cg in reversed(self._pte_change_steps[key:]):
-                step = self.step_at(self._position(cg))
-                assert step is not None
-                for addr, old, _ in reversed(step.changes.ptes):
-                    cached[addr] = old
-            self._undo_cache[key] = cached
-        return cached
-
     def _next_pte_change(self, g: int) -> int:
         """Index into _pte_change_steps of the first step at or after g that wrote a PTE."""
         if self._pte_change_steps is None:
@@ -320,26 +307,12 @@ class Session:
     def pte_at(self, addr: int, pos: Position | None = None) -> int:
         """The leaf entry mapping addr as it was when the step at pos was about to run."""
         pos = pos or self.position
-        page = addr & ~0xFFF
-        undo = self._undo_at(pos)
-        huge = page & ~((2 << 20) - 1)
-        if page in undo:
-            return undo[page]
-        if huge in undo:
-            return undo[huge]
-        return self.machine.task.mm.pgd.pte(addr)
+        return self._pte_history().value_at(addr, self._global(pos),
+                                            self.machine.task.mm.pgd.pte(addr))
 
     def present_pages_at(self, start: int, end: int, pos: Position | None = None) -> int:
         """Pages in [start, end) whose entry was present at pos, as pagemap would count."""
-        pos = pos or self.position
-        undo = self._undo_at(pos)
-        count = self.machine.task.mm.pgd.present_pages(start, end)
-        pgd = self.machine.task.mm.pgd
-        for addr, old in undo.items():
-            if start <= addr < end:
-                size = _leaf_size(old or pgd.pte(addr)) // 4096
-                count += size * (pte_present(old) - pte_present(pgd.pte(addr)))
-        return count
+        return self.present_map_at(start, end, 1, pos)[0]
 
     # -- read-only views for the TUI: a walk and a page map at any step ----------------------
     def _pte_history(self) -> _PteHistory:
@@ -427,8 +400,10 @@ class _PteHistory:
     def __init__(self, steps: list[int], writes: list[list[tuple[int, int, int]]]):
         self.steps = steps  # global index of each PTE-writing step, ascending
         self.writes = writes
-        self.lo = [min(a for a, _, _ in w) for w in writes]
-        self.hi = [max(a + (2 << 20 if (o | n) & 0x80 else 4096) for a, o, n in w)
+        self.lo = [w.lo if isinstance(w, PteWrites) else min(a for a, _, _ in w)
+                   for w in writes]
+        self.hi = [w.hi if isinstance(w, PteWrites) else
+                   max(a + (2 << 20 if (o | n) & 0x80 else 4096) for a, o, n in w)
                    for w in writes]
         self._addr_index: dict[int, object] = {}
         self._first: dict[tuple[int, int], int | None] = {}
@@ -438,6 +413,8 @@ class _PteHistory:
     def _first_index(self, k: int, addr: int) -> int | None:
         """Index in writes[k] of the first write of exactly addr, or None."""
         w = self.writes[k]
+        if isinstance(w, PteWrites):
+            return w.index_of(addr)
         if len(w) < 64:
             return next((i for i, (a, _, _) in enumerate(w) if a == addr), None)
         index = self._addr_index.get(k)
@@ -475,7 +452,7 @@ class _PteHistory:
             self._first[key] = next(
                 (self.steps[k] for k in range(len(self.steps))
                  if self.lo[k] < base + span and self.hi[k] > base
-                 and any(base <= a < base + span for a, _, _ in self.writes[k])), None)
+                 and _writes_in(self.writes[k], base, base + span)), None)
         return self._first[key]
 
     def cells_at(self, pgd, start: int, end: int, cells: int, g: int,
@@ -486,14 +463,26 @@ class _PteHistory:
         final = self._final.get(key)
         if final is None:
             final = [0] * cells
+            lo = hi = -1  # a run of counted leaves, spread in one go
             for a, entry, size in pgd.leaves(start, end):
                 if _leaf_pages(entry, skip_pfn):
-                    _spread(final, start, pages, a, a + size, 1)
+                    if a != hi:
+                        _spread(final, start, pages, lo, hi, 1)
+                        lo = a
+                    hi = a + size
+            _spread(final, start, pages, lo, hi, 1)
             ks = [k for k in range(len(self.steps)) if self.lo[k] < end and self.hi[k] > start]
             suffix: list[list[int]] = []
             running = [0] * cells
             for k in reversed(ks):  # running sums of what the writes from step k on added
-                for a, old, new in self.writes[k]:
+                w = self.writes[k]
+                gain = w.uniform_gain(skip_pfn) if isinstance(w, PteWrites) else None
+                if gain is not None:  # a folded populate: one run of pages, all alike
+                    if gain:
+                        _spread(running, start, pages, w.lo, w.hi, 1)
+                    suffix.append(list(running))
+                    continue
+                for a, old, new in w:
                     if start - (2 << 20) < a < end:
                         size = 2 << 20 if (old | new) & 0x80 else 4096
                         delta = _leaf_pages(new, skip_pfn) - _leaf_pages(old, skip_pfn)
@@ -508,6 +497,12 @@ class _PteHistory:
         if i == len(steps):
             return list(final)
         return [f - s for f, s in zip(final, suffix[i])]
+
+
+def _writes_in(writes, lo: int, hi: int) -> bool:  # noqa: ANN001
+    if isinstance(writes, PteWrites):
+        return writes.any_in(lo, hi)
+    return any(lo <= a < hi for a, _, _ in writes)
 
 
 def _leaf_size(entry: int) -> int:

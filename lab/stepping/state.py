@@ -9,12 +9,14 @@ then the VMA snapshot in force at N plus the page-table writes up to N: no repla
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from lab.kernel.fs.proc.task_mmu import vma_path, vma_perms
 from lab.kernel.machine import Machine
 from lab.kernel.mm_struct import VMA_MUTATIONS
 from lab.kernel.pagetable import pte_pfn, pte_present
+from lab.stepping.ptewrites import compact
 
 COUNTERS = ("map_count", "total_vm", "locked_vm", "data_vm", "exec_vm", "stack_vm")
 
@@ -35,12 +37,36 @@ class VmaView:
 class StepChanges:
     vmas: tuple[VmaView, ...] | None = None  # the VMA list after the step, if it changed
     vma_notes: list[str] = field(default_factory=list)  # "added 7ffd...-7ffe... rw-p"
-    ptes: list[tuple[int, int, int]] = field(default_factory=list)  # (addr, old, new)
+    # (addr, old, new) in order; a PteWrites when there are thousands (a folded populate)
+    ptes: Sequence[tuple[int, int, int]] = field(default_factory=list)
     counters: dict[str, tuple[int, int]] = field(default_factory=dict)  # name → (old, new)
     vm_committed: tuple[int, int] | None = None
 
     def __bool__(self) -> bool:
         return bool(self.vmas is not None or self.ptes or self.counters or self.vm_committed)
+
+    def merge(self, later: StepChanges) -> StepChanges:
+        """These changes followed by `later` ones, as one step's changes."""
+        if not later:
+            return self
+        if not self:
+            return later
+        counters = dict(self.counters)
+        for name, (a, b) in later.counters.items():
+            first = counters.get(name, (a, b))[0]
+            if first == b:
+                counters.pop(name, None)
+            else:
+                counters[name] = (first, b)
+        committed = later.vm_committed or self.vm_committed
+        if self.vm_committed and later.vm_committed:
+            a, b = self.vm_committed[0], later.vm_committed[1]
+            committed = (a, b) if a != b else None
+        ptes = self.ptes if not later.ptes else later.ptes if not self.ptes else \
+            compact([*self.ptes, *later.ptes])
+        return StepChanges(later.vmas if later.vmas is not None else self.vmas,
+                           self.vma_notes + later.vma_notes, ptes, counters,
+                           committed)
 
 
 def vma_views(machine: Machine) -> tuple[VmaView, ...]:
@@ -129,7 +155,7 @@ class StateTracker:
             self._committed = self.machine.vm_committed_as
         log = self.machine.task.mm.pgd.log
         if log is not None and len(log) > self._log_pos:
-            changes.ptes = log[self._log_pos:]
+            changes.ptes = compact(log[self._log_pos:])
             self._log_pos = len(log)
         return changes
 

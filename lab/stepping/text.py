@@ -6,6 +6,7 @@ from __future__ import annotations
 from lab.kernel.pagetable import pte_present
 from lab.source.cindex import CIndex, default_index
 from lab.stepping.capture import format_value
+from lab.stepping.ptewrites import PteWrites
 from lab.stepping.record import Step, Trace
 from lab.stepping.state import StepChanges
 
@@ -36,18 +37,21 @@ def _python_line(path: str, line: int) -> str:
 
 def describe_changes(changes: StepChanges) -> list[str]:
     out = list(changes.vma_notes)
-    if changes.ptes:
-        made = sum(1 for _, old, new in changes.ptes if pte_present(new) and not pte_present(old))
-        gone = sum(1 for _, old, new in changes.ptes if pte_present(old) and not pte_present(new))
-        other = len(changes.ptes) - made - gone
-        if len(changes.ptes) == 1:
-            addr, old, new = changes.ptes[0]
-            out.append(f"PTE {addr:#x}: {old:#018x} → {new:#018x}")
+    ptes = changes.ptes
+    if len(ptes) == 1:
+        addr, old, new = ptes[0]
+        out.append(f"PTE {addr:#x}: {old:#018x} → {new:#018x}")
+    elif ptes:
+        if isinstance(ptes, PteWrites):
+            made, gone, other = ptes.counts()
         else:
-            parts = [f"{made:,} PTEs set"] if made else []
-            parts += [f"{gone:,} cleared"] if gone else []
-            parts += [f"{other:,} changed"] if other else []
-            out.append(", ".join(parts))
+            made = sum(1 for _, old, new in ptes if pte_present(new) and not pte_present(old))
+            gone = sum(1 for _, old, new in ptes if pte_present(old) and not pte_present(new))
+            other = len(ptes) - made - gone
+        parts = [f"{made:,} PTEs set"] if made else []
+        parts += [f"{gone:,} cleared"] if gone else []
+        parts += [f"{other:,} changed"] if other else []
+        out.append(", ".join(parts))
     for name, (a, b) in changes.counters.items():
         out.append(f"mm->{name} {a} → {b}")
     if changes.vm_committed:

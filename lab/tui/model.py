@@ -374,12 +374,7 @@ class StepView:
         rows = []
         for name, value in step.locals.items():
             changed = prev is not None and (name not in prev.locals or prev.locals[name] != value)
-            if name == "flags" and step.function not in MAP_FLAGS_FUNCTIONS and \
-                    _int(value) is not None:
-                text = f"{value:#x}"  # FAULT_FLAG_* or FOLL_* here, not MAP_*
-            else:
-                text = format_value(name, value)
-            rows.append((name, text, changed))
+            rows.append((name, format_value(name, value, step.function), changed))
         return rows
 
     @cached_property
@@ -518,7 +513,7 @@ class LabModel:
                 for name in _IDENT.findall(cond):
                     if name in s.locals and name not in seen:
                         seen.add(name)
-                        values.append((name, format_value(name, s.locals[name])))
+                        values.append((name, format_value(name, s.locals[name], s.function)))
                 break
         g = self.session.global_of(Position(i, at))
         return ErrorInfo(ev.errno, number, meaning, g, step.c_location, c_text, step.function,

@@ -569,8 +569,8 @@ def _assigned(view: StepView, text: str, declaration: bool) -> str | None:
     if not (after is None or isinstance(after, (int, str)) or hasattr(after, "start")):
         return None  # an object the trace keeps only by its kind
     if before is not _MISSING and before == after:
-        return f"{name} stays {format_value(name, after)}."
-    return f"{name} becomes {format_value(name, after)}."
+        return f"{name} stays {format_value(name, after, view.step.function)}."
+    return f"{name} becomes {format_value(name, after, view.step.function)}."
 
 
 _MISSING = object()

@@ -2,15 +2,18 @@
 """The flags panel: prot, flags, vm_flags and gup_flags decoded bit by bit.
 
 Each word as the trace last saw it in this call (and in which function), then every set bit
-with its hex value and name; a bit the last step set or cleared is marked.
+with its hex value and name; a bit the last step set or cleared is marked. `flags` is mmap's
+MAP_* word; where the current function's `flags` is another word (FAULT_FLAG_* in the fault
+handlers, FOLL_* in gup), that word is shown under its own name instead, never as MAP_*.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
 
+from lab.stepping.capture import bit_name, flag_word
 from lab.tui.glyphs import UNICODE, Glyphs
-from lab.tui.model import FlagWord, StepView
+from lab.tui.model import FlagBit, FlagWord, StepView
 from lab.tui.panels.base import Panel
 
 _HELP = {
@@ -45,6 +48,8 @@ class FlagsPanel(Panel):
     def show_view(self, view: StepView) -> None:
         items = []
         for word in view.flags:
+            if word.name == "flags" and word.value is None:
+                word = _other_flags(view) or word
             items.extend(self._word(word))
         self.lines.set_lines(items)
 
@@ -73,3 +78,29 @@ class FlagsPanel(Panel):
                 t.append(f"  {b.change} by the last step", style=where_s)
             out.append((("b", w.name, b), t))
         return out
+
+
+def _flags_local(step) -> int | None:  # noqa: ANN001
+    value = step.locals.get("flags") if step is not None else None
+    if isinstance(value, tuple) and value and value[0] == "*":
+        value = value[1]  # an out parameter: the word it points to (faultin_page's *flags)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _other_flags(view: StepView) -> FlagWord | None:
+    """The current function's `flags` when it is not mmap's word: FAULT_FLAG_*, FOLL_*."""
+    step = view.step
+    value = _flags_local(step)
+    word = flag_word("flags", step.function) if step is not None else None
+    if value is None or word is None or word == "MAP":
+        return None
+    last = view.last
+    before = _flags_local(last) if last is not None and last.function == step.function \
+        and last.depth == step.depth else None
+    was = value if before is None else before
+    bits = tuple(FlagBit(1 << i, bit_name(word, 1 << i), bool(value >> i & 1),
+                         None if (value ^ was) >> i & 1 == 0
+                         else ("set" if value >> i & 1 else "cleared"))
+                 for i in range(64) if (value | was) >> i & 1)
+    return FlagWord(f"flags ({word}_*)", value, before if before != value else None,
+                    step.function, bits)

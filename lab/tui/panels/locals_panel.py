@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from lab.stepping.capture import format_value
 from lab.tui.glyphs import UNICODE, Glyphs
 from lab.tui.model import StepView
 from lab.tui.panels.base import Panel
@@ -38,7 +39,12 @@ class LocalsPanel(Panel):
         name_style, changed_style = self.style("locals--name"), self.style("locals--changed")
         width = min(max(len(n) for n, _, _ in rows), 16)
         items = []
+        step = view.step
         for name, value, changed in rows:
+            if step is not None and name in step.locals:
+                # the function decides what a word like `flags` holds (FAULT_FLAG_* here,
+                # MAP_* there), so the value is named in the step's own function
+                value = format_value(name, step.locals[name], step.function)
             text = Text()
             text.append(self.glyphs.changed if changed else " ", style=changed_style)
             text.append(f"{name:<{width}}", style=name_style)

@@ -101,6 +101,8 @@ class LabScreen(Screen):
         Binding("w", "who", "Who", show=False,
                 tooltip="Go back to the step that wrote this PTE (or changed this VMA)"),
         Binding("t", "toggle_theme", "Theme", show=False, tooltip="Light or dark theme"),
+        Binding("K", "compare_real", "Real kernel", show=False,
+                tooltip="Compare with this machine's kernel: the real result beside the model's"),
         Binding("question_mark,f1", "help", "Help", key_display="?", tooltip="Help"),
         *(Binding(k, f"show_panel('{p}')", name, show=False, tooltip=f"Show the {name} panel")
           for k, p, name in (("1", "c", "C source"), ("2", "py", "Python twin"),
@@ -696,6 +698,12 @@ class LabScreen(Screen):
     def action_toggle_theme(self) -> None:
         app = self.app
         app.theme = "textual-light" if app.current_theme.dark else "textual-dark"
+
+    def action_compare_real(self) -> None:
+        """The scenario run on this machine's kernel, beside the model (off the UI thread)."""
+        from lab.tui.screens.compare import CompareScreen
+
+        self.app.push_screen(CompareScreen(self.session))
 
     def action_help(self) -> None:
         from lab.kernel.default_world import describe

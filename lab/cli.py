@@ -46,6 +46,8 @@ def _parser() -> argparse.ArgumentParser:
 
     world = sub.add_parser("world", help="describe the default world scenarios start in")
     world.set_defaults(func=_cmd_world)
+    sub.add_parser("lesson", help="open the lab on lesson N of the course (mmaplab lesson "
+                   "--help)", add_help=False)  # handled by _cmd_lab, listed here for --help
     _add_lessons_parsers(sub)
     _add_classroom_parsers(sub)
     return ap
@@ -429,16 +431,20 @@ def _cmd_source(args: argparse.Namespace) -> int:
     return 0
 
 
-SUBCOMMANDS = ("source", "run", "world", "lessons", "quiz", "teach", "follow", "serve")
+SUBCOMMANDS = ("source", "run", "world", "lesson", "lessons", "quiz", "teach", "follow",
+               "serve")
 
 
 def _lab_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="mmaplab",
-        usage="mmaplab [FILE | -e STATEMENTS] [--theme THEME]\n"
+        usage="mmaplab [FILE | -e STATEMENTS | --demo] [--lang en|zh] [--lessons DIR] "
+              "[--theme THEME]\n"
+              "       mmaplab lesson N [--lang en|zh] [--lessons DIR]\n"
               f"       mmaplab {{{','.join(SUBCOMMANDS)}}} ...",
         description=f"Open the lab: step through Linux {KERNEL_VERSION}'s mmap(2) line by "
-        "line. With no scenario it opens on a built-in one.",
+        "line. With no scenario it opens the course where you left it (the first lesson the "
+        "first time); `mmaplab lesson N` opens lesson N.",
         epilog="The commands are listed below; mmaplab COMMAND --help describes one.")
     ap.add_argument("--version", action="version",
                     version=f"mmaplab {__version__} (Linux {KERNEL_VERSION})")
@@ -446,6 +452,26 @@ def _lab_parser() -> argparse.ArgumentParser:
     what.add_argument("scenario", nargs="?", metavar="FILE", help="a scenario file")
     what.add_argument("-e", dest="statements", metavar="STATEMENTS",
                       help="statements separated by ';' or newlines")
+    what.add_argument("--demo", action="store_true",
+                      help="the built-in scenario, without a lesson")
+    ap.add_argument("--theme", metavar="THEME",
+                    help="dark, light, or any Textual theme (default: from the terminal)")
+    ap.add_argument("--lang", choices=("en", "zh"),
+                    help="language of the lessons (default: from the locale)")
+    ap.add_argument("--lessons", dest="lesson_dirs", action="append", default=[],
+                    metavar="DIR", help="add an instructor's directory of lessons")
+    return ap
+
+
+def _lesson_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="mmaplab lesson",
+                                 description="Open the lab on one lesson of the course, "
+                                 "where you left it (mmaplab lessons lists them).")
+    ap.add_argument("lesson", metavar="N", help="a lesson number (from 1) or id")
+    ap.add_argument("--lang", choices=("en", "zh"),
+                    help="language of the lessons (default: from the locale)")
+    ap.add_argument("--lessons", dest="lesson_dirs", action="append", default=[],
+                    metavar="DIR", help="add an instructor's directory of lessons")
     ap.add_argument("--theme", metavar="THEME",
                     help="dark, light, or any Textual theme (default: from the terminal)")
     return ap
@@ -458,10 +484,35 @@ def _cmd_lab(argv: list[str]) -> int:
     # Start-up makes only objects that live as long as the app: no collection is worth its
     # time until the first frame is up (the lab turns the collector back on when idle).
     gc.disable()
-    args = _lab_parser().parse_args(argv)
+    if argv and argv[0] == "lesson":
+        args = _lesson_parser().parse_args(argv[1:])
+        args.statements = args.scenario = None
+        args.demo = False
+    else:
+        args = _lab_parser().parse_args(argv)
+        args.lesson = None
     from lab.scenario import ScenarioError
     from lab.tui.default_scenario import DEFAULT_SCENARIO, SOURCE_NAME
 
+    theme = {"dark": "textual-dark", "light": "textual-light"}.get(args.theme or "",
+                                                                     args.theme)
+    import os
+
+    first_frame = bool(os.environ.get("MMAPLAB_EXIT_AFTER_FIRST_FRAME"))
+    if args.statements is None and args.scenario is None and not args.demo:
+        from lab.lessons.i18n import default_language
+        from lab.tui.app import open_lesson_lab
+        from lab.tui.lesson_mode import LessonProblem
+
+        try:
+            app = open_lesson_lab(args.lesson, args.lang or default_language(),
+                                  args.lesson_dirs, theme=theme,
+                                  exit_after_first_frame=first_frame)
+        except LessonProblem as err:
+            print(f"mmaplab: {err}", file=sys.stderr)
+            return 2
+        app.run()
+        return app.return_code or 0
     if args.statements is not None:
         from lab.scenario import split_statements
 
@@ -483,13 +534,9 @@ def _cmd_lab(argv: list[str]) -> int:
         text, name = DEFAULT_SCENARIO, SOURCE_NAME
     from lab.tui.app import open_lab
 
-    theme = {"dark": "textual-dark", "light": "textual-light"}.get(args.theme or "",
-                                                                     args.theme)
-    import os
-
     try:
-        app = open_lab(text, name, use_cache=True, theme=theme, exit_after_first_frame=bool(
-            os.environ.get("MMAPLAB_EXIT_AFTER_FIRST_FRAME")))
+        app = open_lab(text, name, use_cache=True, theme=theme,
+                       exit_after_first_frame=first_frame)
     except ScenarioError as err:
         print(err, file=sys.stderr)
         return 2
@@ -499,7 +546,7 @@ def _cmd_lab(argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if not argv or argv[0] not in (*SUBCOMMANDS, "--version"):
+    if not argv or argv[0] not in (*SUBCOMMANDS, "--version") or argv[0] == "lesson":
         if argv and argv[0] in ("-h", "--help"):
             _lab_parser().print_help()
             print()

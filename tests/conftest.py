@@ -7,3 +7,10 @@ from lab.source.cindex import default_index
 @pytest.fixture(scope="session")
 def cindex():
     return default_index()
+
+
+@pytest.fixture(autouse=True)
+def _private_progress(tmp_path, monkeypatch):
+    """Lesson progress goes to a file of each test's own, never the user's (child processes
+    inherit it)."""
+    monkeypatch.setenv("MMAPLAB_PROGRESS_FILE", str(tmp_path / "progress.json"))

@@ -397,7 +397,7 @@ async def test_the_palette_lists_every_action_and_each_runs():
         for c in commands:
             if any(w in c.title for w in ("Quit", "Help", "Go to", "Edit", "Add a breakpoint",
                                           "page tables of", "Theme", "Keys", "Screenshot",
-                                          "Maximize", "Minimize", "Compare")):
+                                          "Maximize", "Minimize", "Compare", "Lessons:", "Quiz")):
                 continue
             c.callback()
             await pilot.pause()
@@ -608,9 +608,10 @@ def test_every_subcommand_reaches_its_parser_and_anything_else_opens_the_lab(mon
     opened = []
     monkeypatch.setattr(cli, "_cmd_lab", lambda argv: opened.append(argv) or 0)
     for argv in ([], ["lesson.scn"], ["-e", "p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | "
-                                            "MAP_ANONYMOUS, -1, 0)"], ["--theme", "light"]):
+                                            "MAP_ANONYMOUS, -1, 0)"], ["--theme", "light"],
+                 ["lesson", "3"], ["--demo"]):
         assert cli.main(argv) == 0
-    assert len(opened) == 4
+    assert len(opened) == 6 and opened[4] == ["lesson", "3"]
 
 
 def test_a_bad_scenario_is_reported_before_the_terminal_is_taken(tmp_path, capsys):

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is no
 
 
 class Tmux:
-    def __init__(self, tmp_path, width: int = 120, height: int = 40, args: str = ""):
+    def __init__(self, tmp_path, width: int = 120, height: int = 40, args: str = "--demo"):
         self.socket = f"mmaplab-test-{os.getpid()}-{width}x{height}"
         self.env = {**os.environ, "MMAPLAB_CACHE_DIR": str(tmp_path / "cache"),
                     "LANG": "C.UTF-8"}

@@ -280,7 +280,7 @@ class _LabSession(asyncssh.SSHServerSession):
         # COLUMNS and LINES would pin the lab to the server's size, over the pty's
         env = {k: v for k, v in os.environ.items()
                if not k.startswith(("SSH_", "MMAPLAB_EXIT_", "TMUX"))
-               and k not in ("COLUMNS", "LINES")}
+               and k not in ("COLUMNS", "LINES", "MMAPLAB_PROGRESS_FILE")}
         env["TERM"] = self.term or "xterm-256color"
         client_env = self.chan.get_environment() if self.chan is not None else {}
         lang = client_env.get("LANG", "")

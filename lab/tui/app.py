@@ -10,15 +10,21 @@ MMAPLAB_THEME picks a light theme.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from lab.stepping.session import Session
+from lab.tui import crash, terminal
 from lab.tui import glyphs as glyph_sets
 from lab.tui.screens.lab import LabScreen
+
+if TYPE_CHECKING:
+    from lab.tui.lesson_mode import LessonMode
 
 LIGHT_THEME = "textual-light"
 DARK_THEME = "textual-dark"
@@ -66,8 +72,10 @@ class MmapLab(App):
     AUTO_FOCUS = None  # keys go to the lab; Tab or a number key picks a panel
 
     def __init__(self, session: Session, *, env: Mapping[str, str] | None = None,
-                 theme: str | None = None, exit_after_first_frame: bool = False):
+                 theme: str | None = None, exit_after_first_frame: bool = False,
+                 lesson: LessonMode | None = None):
         super().__init__()
+        self.lesson = lesson  # the lesson being taken (lab.tui.lesson_mode), if any
         env = os.environ if env is None else env
         self.glyphs = glyph_sets.choose(env)
         self.session = session
@@ -77,6 +85,50 @@ class MmapLab(App):
         if start_theme not in self.available_themes:
             start_theme = DARK_THEME
         self.theme = start_theme
+
+    # -- the terminal and failures (lab.tui.terminal, lab.tui.crash) --------------------------
+    crash_report: crash.Crash | None = None  # set when an unexpected error ended the lab
+
+    def run(self, **kw: object) -> object:
+        """Run in this terminal: a clear message instead of the app where it cannot be drawn,
+        and after a crash the error screen and the report's path."""
+        if not kw.get("headless"):
+            reason = terminal.problem()
+            if reason is not None:
+                print(terminal.needs_terminal(reason), file=sys.stderr)
+                self._return_code = 2
+                return None
+        try:
+            return super().run(**kw)
+        finally:
+            crash.after_run(self)
+
+    def get_driver_class(self) -> type:
+        driver = super().get_driver_class()
+        from textual.drivers.linux_driver import LinuxDriver
+
+        return terminal.LabDriver if driver is LinuxDriver else driver
+
+    def terminal_lost(self, signum: int) -> None:
+        """The terminal hung up (or SIGTERM came): save progress, then exit cleanly."""
+        crash.run_exit_hooks(self)
+        self.exit(return_code=terminal.exit_status(signum))
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error: save and report first (lab.tui.crash), then Textual ends the
+        app; its traceback goes to the report, not over the learner's terminal."""
+        first = self.crash_report is None
+        if first:
+            self.crash_report = crash.record(self, error)
+        super()._handle_exception(error)
+        self._return_code = crash.CRASH_STATUS
+        if self.crash_report.path is not None or not first:
+            self._exit_renderables.clear()
+
+    async def run_action(self, action: object, default_namespace: object = None,
+                         namespaces: object = None) -> bool:
+        crash.maybe_test_crash(action)  # MMAPLAB_TEST_CRASH only; nothing otherwise
+        return await super().run_action(action, default_namespace, namespaces)
 
     def action_command_palette(self) -> None:
         super().action_command_palette()
@@ -89,7 +141,13 @@ class MmapLab(App):
 
     def get_default_screen(self) -> Screen:
         palette = "dark" if self.current_theme.dark else "light"
-        return LabScreen(self.session, self.glyphs, palette)
+        return LabScreen(self.session, self.glyphs, palette, lesson=self.lesson)
+
+    def save_progress(self) -> None:
+        """Save the lesson's progress now (quitting, a lost terminal, a crash)."""
+        lesson = self.lab.lesson if self.screen_stack else self.lesson
+        if lesson is not None:
+            lesson.save()
 
     @property
     def lab(self) -> LabScreen:
@@ -99,6 +157,9 @@ class MmapLab(App):
         raise LookupError("no lab screen")
 
     def on_mount(self) -> None:
+        if self.lesson is not None:
+            for warning in self.lesson.warnings:  # e.g. a corrupt progress file, backed up
+                self.notify(warning, title="Progress", severity="warning", timeout=12)
         for rec in self.session.records:
             if rec.error is not None:  # the statement the simulator could not run
                 self.notify(str(rec.error), title="This statement cannot run",
@@ -131,6 +192,9 @@ class MmapLab(App):
             yield SystemCommand(f"{b.tooltip or b.description} ({key})", b.description,
                                 _runner(lab, b.action))
         extra = (
+            ("Quiz: a random problem to predict", "OSTEP-style: the simulator makes a "
+             "scenario, you predict, then see the answer and the C that decided it",
+             lambda: lab.call_later(lab.action_quiz)),
             ("Edit the current statement", "replace it with another (the editor opens "
              "with its text)", lambda: lab.call_later(lab.action_edit_current)),
             ("Add a breakpoint…", "at a C line or function, optionally with a condition "
@@ -184,3 +248,19 @@ def open_lab(text: str, source_name: str, use_cache: bool = False, **kw) -> Mmap
         if use_cache:
             cache.save(text, source_name, session)
     return MmapLab(session, **kw)
+
+
+def open_lesson_lab(key: str | None, lang: str, extra_dirs: Iterable[str] = (), **kw) -> MmapLab:
+    """The app on lesson `key` (a number or id), or where the learner left the course.
+
+    Raises LessonProblem when the lesson cannot be opened.
+    """
+    from lab.tui.lesson_mode import LessonMode, LessonProblem
+
+    mode = LessonMode.load(extra_dirs, lang)
+    entry = mode.find(key) if key is not None else mode.resume_entry()
+    if entry is None:
+        raise LessonProblem("no lesson of the course can run")
+    run = mode.open(entry)
+    return MmapLab(run.session, lesson=mode, **kw)
+

@@ -8,6 +8,7 @@ whose locale is not UTF-8 draws none of them; both still get a marker that reads
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -52,12 +53,24 @@ def is_utf8_locale(env: Mapping[str, str]) -> bool:
     return False
 
 
+def started_in_c_locale(env: Mapping[str, str]) -> bool:
+    """Whether this Python started in the C/POSIX locale (a terminal not told to speak UTF-8).
+
+    Python hides it (PEP 538 sets LC_CTYPE=C.UTF-8 in our own environment, PEP 540 turns on
+    its UTF-8 mode), so LANG=C would read as UTF-8; the UTF-8 mode that nobody asked for
+    (PYTHONUTF8, -X utf8) is what is left of it.
+    """
+    return bool(sys.flags.utf8_mode) and "PYTHONUTF8" not in env \
+        and "utf8" not in sys._xoptions
+
+
 def choose(env: Mapping[str, str] | None = None) -> Glyphs:
+    """The glyph set for this terminal: MMAPLAB_GLYPHS if set, else from locale and TERM."""
     env = os.environ if env is None else env
     forced = env.get("MMAPLAB_GLYPHS", "").lower()
     if forced in ("ascii", "console", "unicode"):
         return {"ascii": ASCII, "console": CONSOLE, "unicode": UNICODE}[forced]
-    if not is_utf8_locale(env):
+    if not is_utf8_locale(env) or (env is os.environ and started_in_c_locale(env)):
         return ASCII
     if env.get("TERM", "") == "linux":
         return CONSOLE

@@ -41,9 +41,11 @@ from lab.tui.panels.vmas import VmaPanel
 
 if TYPE_CHECKING:  # the editor and the dialogs load when first used, not at start-up
     from lab.tui.editor import ScenarioEditor
+    from lab.tui.lesson_mode import LessonMode
 
 MIN_SIZE = (80, 24)
 BACK = Binding.Group("Back ", compact=True)
+LESSON = Binding.Group("Page ", compact=True)
 
 
 def size_class(width: int, height: int) -> str:
@@ -109,7 +111,18 @@ class LabScreen(Screen):
                              ("3", "stack", "call stack"), ("4", "locals", "locals"),
                              ("5", "vmas", "VMAs"), ("6", "pt", "page tables"),
                              ("7", "flags", "flags"), ("8", "errors", "error"),
-                             ("9", "scenario", "scenario"), ("0", "narration", "narration"))),
+                             ("9", "scenario", "scenario"), ("0", "narration", "narration"),
+                             ("l", "lesson", "lesson"))),
+        Binding("right_square_bracket", "lesson_page(1)", "Page", key_display="]",
+                group=LESSON, tooltip="Lesson: the next page"),
+        Binding("left_square_bracket", "lesson_page(-1)", "Page back", key_display="[",
+                group=LESSON, tooltip="Lesson: the previous page"),
+        Binding("A", "predict", "Answer", show=False,
+                tooltip="Lesson: answer the question on this page"),
+        Binding("o", "pick_lesson", "Lessons", show=False,
+                tooltip="Lessons: pick one (with your progress)"),
+        Binding("L", "toggle_language", "中文/English", show=False,
+                tooltip="Language of the lesson: English or 中文"),
         Binding("q", "app.quit", "Quit", tooltip="Quit"),
     ]
 
@@ -130,6 +143,10 @@ class LabScreen(Screen):
     LabScreen.-medium #side { width: 40; }
     LabScreen.-medium #stack { height: 7; }
     LabScreen.-narrow #narration { height: 4; }
+    LabScreen.-wide.-lesson #middle { height: 11; }
+    LabScreen.-medium.-lesson #middle { height: 9; }
+    LabScreen.-wide.-lesson #lesson, LabScreen.-medium.-lesson #lesson { width: 2fr; }
+    LabScreen.-narrow.-lesson #state-deck { height: 12; }
     LabScreen #c { width: 3fr; }
     LabScreen #py { width: 2fr; }
     LabScreen.-narrow #state-deck { height: 10; }
@@ -139,10 +156,14 @@ class LabScreen(Screen):
     LabScreen.-ascii #too-small { border: ascii $error; }
     """
 
-    def __init__(self, session: Session, glyphs: Glyphs, palette: str = "dark"):
+    def __init__(self, session: Session, glyphs: Glyphs, palette: str = "dark",
+                 lesson: LessonMode | None = None):
         super().__init__()
         self.glyphs = glyphs
         self.palette = palette
+        self.lesson = lesson  # a lesson being taken, or None for a plain scenario
+        self._asking = False
+        self._pending_move = None
         self.state = LabState()
         self.layout_class = ""
         self._prewarm_queue: list = []
@@ -163,6 +184,9 @@ class LabScreen(Screen):
                     session.add_breakpoint(bp.where, bp.condition)
                 except ScenarioError:
                     pass
+        if position is None and self.lesson is not None and self.lesson.run is not None \
+                and self.lesson.run.session is session:
+            position = session.position_of(self.lesson.run.visible_step())
         session.go(position or self.model.first_step_position())
         self.state.at_end = False
         if not first:
@@ -190,6 +214,13 @@ class LabScreen(Screen):
         self.set_class(cls == "medium", "-medium")
         self.set_class(cls == "narrow", "-narrow")
         self.set_class(self.glyphs.ascii, "-ascii")
+        lesson = None
+        if self.lesson is not None:
+            from lab.tui.panels.lesson import LessonPanel
+
+            lesson = LessonPanel(id="lesson")
+            lesson.mode = self.lesson
+        self.set_class(lesson is not None, "-lesson")
         if cls == "tiny":
             with Middle():
                 with Center():
@@ -213,6 +244,8 @@ class LabScreen(Screen):
                     yield loc
             with Horizontal(id="middle"):
                 yield scen
+                if lesson is not None:
+                    yield lesson
                 yield narr
                 yield errors
             with Horizontal(id="bottom"):
@@ -224,27 +257,37 @@ class LabScreen(Screen):
                 yield c
                 yield py
             with Horizontal(id="middle"):
-                yield scen
+                if lesson is not None:  # the scenario moves into the deck
+                    yield lesson
+                else:
+                    yield scen
                 yield narr
                 yield errors
             with Horizontal(id="bottom"):
                 with Vertical(id="side"):
                     yield stack
                     yield loc
-                yield Deck(vmas, pt, flags, id="state-deck",
-                           names={"vmas": "VMAs", "pt": "Page tables", "flags": "Flags"})
+                names = {"vmas": "VMAs", "pt": "Page tables", "flags": "Flags"}
+                if lesson is not None:
+                    yield Deck(vmas, pt, flags, scen, id="state-deck",
+                               names={**names, "scenario": "Scenario"})
+                else:
+                    yield Deck(vmas, pt, flags, id="state-deck", names=names)
         else:
             yield Deck(c, py, id="code-deck", names={"c": "C", "py": "Python"},
                        classes="-titled")
             yield narr
-            yield Deck(scen, stack, loc, vmas, pt, flags, errors, id="state-deck",
+            first = (lesson,) if lesson is not None else ()
+            yield Deck(*first, scen, stack, loc, vmas, pt, flags, errors, id="state-deck",
                        classes="-titled",
-                       names={"scenario": "Scen", "stack": "Stack", "locals": "Locals",
-                              "vmas": "VMAs", "pt": "PT", "flags": "Flags",
-                              "errors": "Error"})
+                       names={"lesson": "Lesson", "scenario": "Scen", "stack": "Stack",
+                              "locals": "Locals", "vmas": "VMAs", "pt": "PT",
+                              "flags": "Flags", "errors": "Error"})
         yield Footer(compact=True, show_command_palette=cls != "narrow")
 
     def too_small_text(self, w: int, h: int) -> str:
+        if w < 50 or h < 7:  # three short lines, which fit in the box down to 20x5
+            return f"{w}x{h}: too small\nEnlarge to {MIN_SIZE[0]}x{MIN_SIZE[1]}\nq quits"
         return (f"This terminal is {w}x{h}.\n"
                 f"Please enlarge the terminal to at least {MIN_SIZE[0]}x{MIN_SIZE[1]}\n"
                 "(or make its font smaller).\nq quits.")
@@ -254,7 +297,8 @@ class LabScreen(Screen):
         if size_class(w, h) != self.layout_class:
             self.call_later(self.relayout)
         elif self.layout_class == "tiny":
-            self.query_one("#too-small", Static).update(self.too_small_text(w, h))
+            for box in self.query("#too-small"):  # none while a relayout is under way
+                box.update(self.too_small_text(w, h))  # type: ignore[attr-defined]
 
     async def relayout(self) -> None:
         """A new size class: build the layout again (panels are views: nothing is lost)."""
@@ -296,6 +340,8 @@ class LabScreen(Screen):
     def show_step(self) -> None:
         if self.layout_class in ("tiny", "") or not self._ready:
             return  # on_mount shows the step once the panels are in the DOM
+        if self.lesson is not None and self.lesson.run is not None:
+            self._lesson_follows_step()
         view = self.view
         parts = self._parts()
         for panel in parts["panels"]:
@@ -694,6 +740,170 @@ class LabScreen(Screen):
                     child.focus()
                     break
         self.call_after_refresh(self.show_step)
+
+    # -- lessons -----------------------------------------------------------------------------
+    LESSON_ACTIONS = ("lesson_page", "predict", "toggle_language")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Lesson keys are offered (footer, palette) only while a lesson is open."""
+        if action in self.LESSON_ACTIONS:
+            return self.lesson is not None and self.lesson.run is not None
+        return True
+
+    def _lesson_follows_step(self) -> None:
+        """Keep the lesson and the trace together: a move past an unanswered question stops
+        at it (and asks it); otherwise the lesson shows the page of the current step."""
+        mode, s = self.lesson, self.session
+        assert mode is not None and mode.run is not None
+        if mode.run.session is not s:
+            return  # the learner edited the scenario: the lesson waits where it was
+        g = s.global_index
+        target = g + 1 if self.state.at_end else g
+        blocker = mode.gate(target)
+        if blocker is not None and blocker.step is not None:
+            s.goto_step(blocker.step)
+            self.state.at_end = False
+            mode.run.go(blocker.index)
+            from lab.lessons.i18n import t
+
+            self.state.note = t("ui_blocked", mode.lang)
+            self.call_after_refresh(self.action_predict)
+            return
+        mode.follow_step(g, self.state.at_end)
+
+    def _lesson_panels(self) -> list:
+        return list(self.query("#lesson"))
+
+    def action_lesson_page(self, delta: int) -> None:
+        mode = self.lesson
+        if mode is None or mode.run is None:
+            self.state.note = "no lesson open: o picks one"
+            self.show_step()
+            return
+        run = mode.run
+        page = mode.page_move(delta)
+        if page is None:  # a question blocks the way
+            self.action_predict()
+            return
+        if mode.run.session is self.session:  # the trace goes where the page is
+            self.session.goto_step(run.visible_step(page))
+            self.state.at_end = page.kind == "outro"
+        for panel in self._lesson_panels():
+            panel.redraw()
+        self.show_step()
+        if page.question is not None and not page.question.answered:
+            self.call_after_refresh(self.action_predict)
+
+    def action_predict(self) -> None:
+        mode = self.lesson
+        if mode is None or mode.run is None or self._asking:
+            return
+        q = mode.run.page.question
+        if q is None or q.answered:
+            if q is None:
+                self.state.note = "this page asks no question"
+                self.show_step()
+            return
+        from lab.tui.screens.predict import PredictScreen
+
+        self._asking = True
+
+        def answered(ok: bool | None) -> None:
+            self._asking = False
+            for panel in self._lesson_panels():
+                panel.redraw()
+            self.show_step()
+
+        self.app.push_screen(PredictScreen.for_lesson(mode), answered)
+
+    def action_pick_lesson(self) -> None:
+        from lab.tui.lesson_mode import LessonMode
+        from lab.tui.screens.lessons import LessonsScreen
+
+        if self.lesson is None:
+            try:
+                self.lesson = LessonMode.load(lang=getattr(self.app, "lang", "en"))
+            except OSError as err:
+                self.app.notify(f"cannot read the lessons: {err}", severity="error")
+                return
+
+        def picked(number: int | None) -> None:
+            if number is not None:
+                self.call_later(self.open_lesson, str(number))
+
+        self.app.push_screen(LessonsScreen(self.lesson, self.glyphs.ascii), picked)
+
+    async def open_lesson(self, key: str) -> None:
+        """Open lesson `key` (a number or id) where the learner left it."""
+        from lab.tui.lesson_mode import LessonProblem
+
+        mode = self.lesson
+        assert mode is not None
+        had_panel = bool(self._lesson_panels())
+        try:
+            run = mode.open(mode.find(key))
+        except LessonProblem as err:
+            self.app.notify(str(err), title="This lesson cannot open", severity="error",
+                            timeout=10)
+            return
+        self.set_session(run.session, first=not had_panel,
+                         position=run.session.position_of(run.visible_step()))
+        if not had_panel:
+            await self.relayout()
+        else:
+            for panel in self._lesson_panels():
+                panel.redraw()
+            self.show_step()
+        self.refresh_bindings()
+        self.action_show_panel("lesson")
+
+    def action_toggle_language(self) -> None:
+        mode = self.lesson
+        if mode is None:
+            self.state.note = "no lesson open: o picks one"
+        else:
+            mode.toggle_language()
+            for panel in self._lesson_panels():
+                panel.redraw()
+        self.show_step()
+
+    def on_unmount(self) -> None:
+        if self.lesson is not None:
+            self.lesson.save()
+
+    # -- the quiz ----------------------------------------------------------------------------
+    def action_quiz(self) -> None:
+        self.state.note = "making a quiz problem…"
+        self.show_step()
+        self._make_quiz()
+
+    @work(thread=True, exclusive=True, group="quiz")
+    def _make_quiz(self) -> None:
+        from lab.lessons.quiz import generate_quiz
+
+        item = generate_quiz(count=1).items[0]
+        self.app.call_from_thread(self._ask_quiz, item)
+
+    def _ask_quiz(self, item) -> None:  # noqa: ANN001 (lab.lessons.quiz.QuizItem)
+        """Open the problem's scenario, ask before any step; then step to see why."""
+        from lab.tui.screens.predict import PredictScreen
+
+        lang = self.lesson.lang if self.lesson is not None else "en"
+        self.set_session(item.session)
+        self.state.note = f"quiz: {item.topic_text(lang)}"
+        self.show_step()
+
+        def reveal():  # noqa: ANN202
+            from lab.lessons.i18n import t
+            from lab.lessons.questions import Verdict
+
+            answer = item.answer_text(lang)
+            return Verdict(False, True, "", answer, t("verdict_shown", lang, answer=answer),
+                           item.decided())
+
+        self.app.push_screen(PredictScreen(
+            f"Quiz · {item.topic_text(lang)}", item.prompt(lang) + "\n\n" + item.scenario_text,
+            item.options(lang), lambda text: item.check(text, lang), reveal, lang))
 
     def action_toggle_theme(self) -> None:
         app = self.app

@@ -98,6 +98,10 @@ def _add_classroom_parsers(sub) -> None:
     what.add_argument("scenario", nargs="?", metavar="FILE", help="a scenario file")
     what.add_argument("-e", dest="statements", metavar="STATEMENTS",
                       help="statements separated by ';' or newlines")
+    what.add_argument("--lesson", metavar="N",
+                      help="teach lesson N of the course (students see its pages)")
+    teach.add_argument("--lang", choices=("en", "zh"),
+                       help="language of the lesson (default: from the locale)")
     teach.add_argument("--session", default="class", metavar="NAME",
                        help="the name students follow (default: class)")
     teach.add_argument("--dir", **where)
@@ -179,12 +183,27 @@ def _cmd_teach(args: argparse.Namespace) -> int:
     from lab.classroom.sockets import ClassroomError
     from lab.scenario import ScenarioError
 
-    found = _classroom_scenario(args)
-    if found is None:
-        return 2
-    text, name = found
+    if args.lesson is not None:
+        from lab.lessons.i18n import default_language
+        from lab.tui.app import open_lesson_lab
+        from lab.tui.lesson_mode import LessonProblem
+
+        theme = {"dark": "textual-dark", "light": "textual-light"}.get(args.theme or "",
+                                                                         args.theme)
+        try:
+            app = open_lesson_lab(args.lesson, args.lang or default_language(), theme=theme)
+        except LessonProblem as err:
+            print(f"mmaplab teach: {err}", file=sys.stderr)
+            return 2
+        text, name = app.lesson.run.lesson.scenario_text, app.session.scenario.source_name
+    else:
+        found = _classroom_scenario(args)
+        if found is None:
+            return 2
+        text, name = found
+        app = None
     try:
-        app = _classroom_app(text, name, args.theme)
+        app = app or _classroom_app(text, name, args.theme)
         teacher = Teacher(args.session, app.session, directory=args.dir, group=args.group,
                           private=args.private, text=text)
     except (ScenarioError, ClassroomError) as err:

@@ -157,7 +157,8 @@ class Run:
             inode.i_flags |= S_SWAPFILE
         # Access mode 3 opens for ioctl only: neither FMODE_READ nor FMODE_WRITE (fs/open.c)
         f_mode = {fcntl.O_RDONLY: FMODE_READ, fcntl.O_WRONLY: FMODE_WRITE,
-                  fcntl.O_RDWR: FMODE_READ | FMODE_WRITE, fcntl.O_ACCMODE: 0}[flags & fcntl.O_ACCMODE]
+                  fcntl.O_RDWR: FMODE_READ | FMODE_WRITE,
+                  fcntl.O_ACCMODE: 0}[flags & fcntl.O_ACCMODE]
         files = m.task.files
         fd = next(i for i in range(3, 1 << 20) if i not in files)
         # force_o_largefile(): a 64-bit open() always adds O_LARGEFILE

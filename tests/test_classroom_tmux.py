@@ -123,3 +123,15 @@ def test_instructor_steps_and_three_followers_mirror_detach_rejoin_reconnect(tmu
     for i in (1, 3):
         tmux.wait(f"F{i}", r"the instructor has left")
         assert re.search(at(now), tmux.screen(f"F{i}")[0])
+
+
+def test_followers_of_a_taught_lesson_see_the_instructors_page(tmux, tmp_path):
+    d = str(tmp_path / "cls")
+    tmux.start("T", lab("teach", "--lesson", "1", "--lang", "en", "--session", "l1",
+                        "--dir", d), size=(120, 40))
+    tmux.wait("T", r"teaching l1: 0 students", timeout=60)  # a busy machine records slowly
+    tmux.start("F", lab("follow", "l1", "--dir", d), size=(120, 40))
+    tmux.wait("T", r"teaching l1: 1 student following", timeout=60)
+    tmux.keys("T", "]", "]", "]")
+    tmux.wait("T", r"vm_mmap_pgoff` is the common path")
+    tmux.wait("F", r"vm_mmap_pgoff` is the common path")  # the same page of the lesson

@@ -201,8 +201,10 @@ class MmapLabHooks:
         if focused is not None:
             ids = [w.id for w in focused.ancestors_with_self if w.id]
             panel = next((i for i in ids if i in _panel_ids()), None)
+        lesson = lab.lesson.run if lab.lesson is not None else None
         return {"at_end": bool(lab.state.at_end), "address": lab.state.address,
-                "panel": panel}
+                "panel": panel, "lesson": lesson.lesson.id if lesson else None,
+                "page": lesson.index if lesson else None}
 
     def show(self, state: ClassState, session: Session | None) -> None:
         lab = self.lab
@@ -223,6 +225,8 @@ class MmapLabHooks:
             lab.set_address(state.address)
         if state.panel and state.panel != self.extras().get("panel"):
             lab.action_show_panel(state.panel)
+        if state.lesson is not None:
+            lab.call_later(lab.mirror_lesson, state.lesson, state.page or 0)
         lab.show_step()
         self._ensure_status()
 

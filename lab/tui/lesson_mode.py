@@ -77,6 +77,7 @@ class LessonMode:
     entry: CourseEntry | None = None
     run: LessonRun | None = None
     warnings: list[str] = field(default_factory=list)
+    mirroring: bool = False  # showing an instructor's page: not the learner's own progress
 
     @classmethod
     def load(cls, extra_dirs: Iterable[str] = (), lang: str = "en") -> LessonMode:
@@ -193,7 +194,7 @@ class LessonMode:
 
     def save(self) -> None:
         """Write this run's progress (atomically; a failure is a warning, never a crash)."""
-        if self.run is None:
+        if self.run is None or self.mirroring:
             return
         try:
             self.store.save_run(self.run)

@@ -857,6 +857,29 @@ class LabScreen(Screen):
         self.refresh_bindings()
         self.action_show_panel("lesson")
 
+    async def mirror_lesson(self, lesson_id: str, page: int) -> None:
+        """Show the page an instructor is on (a follower's lab): the lesson pane mirrors it;
+        the follower's own progress is left alone."""
+        from lab.lessons.i18n import default_language
+        from lab.tui.lesson_mode import LessonMode, LessonProblem, open_run
+
+        if self.lesson is None:
+            self.lesson = LessonMode.load(lang=default_language())
+        mode = self.lesson
+        mode.mirroring = True
+        if mode.run is None or mode.run.lesson.id != lesson_id:
+            try:
+                entry = mode.find(lesson_id)
+                mode.entry, mode.run = entry, open_run(entry, mode.lang)
+            except LessonProblem as err:
+                self.app.notify(str(err), title="The instructor's lesson", severity="warning")
+                return
+        mode.run.index = max(0, min(page, len(mode.run.pages) - 1))
+        if not self._lesson_panels():
+            await self.relayout()
+        for panel in self._lesson_panels():
+            panel.redraw()
+
     def action_toggle_language(self) -> None:
         mode = self.lesson
         if mode is None:

@@ -8,8 +8,10 @@ the last line names the keys. The screen sets `mode` (a lab.tui.lesson_mode.Less
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
+from rich.style import Style
 from rich.text import Text
 
 from lab.lessons.i18n import t
@@ -24,13 +26,14 @@ class LessonPanel(Panel):
     TITLE = "Lesson"
     KEY = "l"
     COMPONENT_CLASSES = {"lesson--heading", "lesson--question", "lesson--right",
-                         "lesson--wrong", "lesson--keys"}
+                         "lesson--wrong", "lesson--keys", "lesson--code"}
     DEFAULT_CSS = """
     LessonPanel > .lesson--heading { text-style: bold; color: $accent; }
     LessonPanel > .lesson--question { text-style: bold; color: $warning; }
     LessonPanel > .lesson--right { color: $success; }
     LessonPanel > .lesson--wrong { color: $error; }
     LessonPanel > .lesson--keys { color: $foreground 60%; }
+    LessonPanel > .lesson--code { color: $secondary; text-style: bold; }
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None):
@@ -72,7 +75,8 @@ class LessonPanel(Panel):
                 paras.append(Text(t("goals", lang), style=heading))
                 paras += [Text(f"  • {g}") for g in page.goals]
         if page.text and (q is None or page.text.strip() != q.prompt(lang).strip()):
-            paras += [Text(p) for p in paragraphs(page.text)]
+            code = self.style("lesson--code")
+            paras += [inline(p, code) for p in paragraphs(page.text)]
         if q is not None:
             paras += [Text(p, style=self.style("lesson--question"))
                       for p in paragraphs(q.prompt(lang))]
@@ -113,4 +117,24 @@ def paragraphs(text: str) -> list[str]:
         out += lines
         out.append("")
     return out[:-1]
+
+
+_INLINE = re.compile(r"`([^`]+)`|\*\*([^*]+)\*\*|\*([^*\s][^*]*)\*")
+
+
+def inline(text: str, code: Style) -> Text:
+    """A paragraph with Markdown's inline marks drawn: `code`, **strong**, *emphasis*."""
+    out = Text()
+    at = 0
+    for m in _INLINE.finditer(text):
+        out.append(text[at:m.start()])
+        if m.group(1) is not None:
+            out.append(m.group(1), style=code)
+        elif m.group(2) is not None:
+            out.append(m.group(2), style="bold")
+        else:
+            out.append(m.group(3), style="italic")
+        at = m.end()
+    out.append(text[at:])
+    return out
 

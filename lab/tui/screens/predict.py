@@ -59,9 +59,12 @@ class PredictScreen(ModalScreen[bool]):
 
     def compose(self):
         lang = self.lang
-        from lab.tui.panels.lesson import paragraphs
+        from rich.style import Style
 
-        body = Text("\n".join(paragraphs(self.prompt)), style="bold")
+        from lab.tui.panels.lesson import inline, paragraphs
+
+        body = Text("\n").join(inline(p, Style(color="cyan")) for p in paragraphs(self.prompt))
+        body.stylize("bold")
         for letter, label in self.options:
             body.append(f"\n  {letter}) {label}", style="not bold")
         with Vertical() as box:
@@ -69,7 +72,7 @@ class PredictScreen(ModalScreen[bool]):
             with VerticalScroll():
                 yield Static(body, id="predict-question")
             yield Static(t("ui_predict_help", lang), id="predict-help")
-            yield Input(id="predict-input")
+            yield Input(id="predict-input", restrict=r"[^\[\]]*")  # ] [ turn pages
             yield Static("", id="predict-verdict")
 
     def on_mount(self) -> None:

@@ -262,7 +262,7 @@ def step_keys(n: int) -> list[str]:
 
 def bench_steps(quick: bool) -> dict:
     n = 150 if quick else 600
-    return {"terminal": steps_in_terminal([], step_keys(n)),
+    return {"terminal": steps_in_terminal(["--demo"], step_keys(n)),
             "headless": asyncio.run(_steps(None, step_keys(n), 0.04))}
 
 

@@ -9,8 +9,22 @@ import sys
 from lab import KERNEL_VERSION, __version__
 
 
+def _escape(text: str) -> str:
+    """A file name as the terminal may show it: control characters as \\x1b and the like."""
+    from lab.scenario.errors import escape
+
+    return escape(text)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse quotes a bad argument in its error: shown escaped, never raw to the terminal."""
+
+    def error(self, message: str):
+        super().error(_escape(message))
+
+
 def _parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(
+    ap = _Parser(
         prog="mmaplab",
         description=f"Step through Linux {KERNEL_VERSION}'s mmap(2), line by line: "
         "the real kernel C beside a faithful Python twin.",
@@ -165,7 +179,7 @@ def _classroom_scenario(args: argparse.Namespace) -> tuple[str, str] | None:
             with open(args.scenario, encoding="utf-8") as f:
                 return f.read(), args.scenario
         except (OSError, UnicodeDecodeError) as err:
-            print(f"mmaplab: cannot read {args.scenario}: {err}", file=sys.stderr)
+            print(f"mmaplab: cannot read {_escape(args.scenario)}: {err}", file=sys.stderr)
             return None
     return DEFAULT_SCENARIO, SOURCE_NAME
 
@@ -329,11 +343,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from lab.report import text_report
     from lab.runner import simulate
     from lab.scenario import ScenarioError
+    from lab.scenario.errors import escape
 
     try:
         scenario = _load_scenario(args)
     except OSError as err:
-        print(f"mmaplab run: cannot read {args.scenario}: {err.strerror}", file=sys.stderr)
+        print(f"mmaplab run: cannot read {escape(args.scenario)}: {err.strerror}",
+              file=sys.stderr)
         return 2
     except ScenarioError as err:
         print(err, file=sys.stderr)
@@ -379,6 +395,7 @@ def _run_traced(args: argparse.Namespace, scenario) -> int:
     import json
 
     from lab.report import Report, result_text
+    from lab.scenario.errors import escape
     from lab.stepping.record import DEFAULT_FOLD_AFTER
     from lab.stepping.session import Session
     from lab.stepping.text import step_json, trace_text
@@ -402,7 +419,7 @@ def _run_traced(args: argparse.Namespace, scenario) -> int:
     out = []
     for stmt, rec in zip(scenario, session.records):
         out.append(f"line {stmt.line}: {stmt.text}")
-        out += ["  " + line for line in trace_text(rec.trace)]
+        out += ["  " + escape(line) for line in trace_text(rec.trace)]  # a file name's ESC
         out.append(f"  = {result_text(rec.event, getattr(stmt, 'func', ''))}")
         out.append("")
     sys.stdout.write("\n".join(out))
@@ -455,7 +472,7 @@ SUBCOMMANDS = ("source", "run", "world", "lesson", "lessons", "quiz", "teach", "
 
 
 def _lab_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(
+    ap = _Parser(
         prog="mmaplab",
         usage="mmaplab [FILE | -e STATEMENTS | --demo] [--lang en|zh] [--lessons DIR] "
               "[--theme THEME]\n"
@@ -483,7 +500,7 @@ def _lab_parser() -> argparse.ArgumentParser:
 
 
 def _lesson_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="mmaplab lesson",
+    ap = _Parser(prog="mmaplab lesson",
                                  description="Open the lab on one lesson of the course, "
                                  "where you left it (mmaplab lessons lists them).")
     ap.add_argument("lesson", metavar="N", help="a lesson number (from 1) or id")
@@ -519,13 +536,11 @@ def _cmd_lab(argv: list[str]) -> int:
 
     first_frame = bool(os.environ.get("MMAPLAB_EXIT_AFTER_FIRST_FRAME"))
     if args.statements is None and args.scenario is None and not args.demo:
-        from lab.lessons.i18n import default_language
         from lab.tui.app import open_lesson_lab
         from lab.tui.lesson_mode import LessonProblem
 
-        try:
-            app = open_lesson_lab(args.lesson, args.lang or default_language(),
-                                  args.lesson_dirs, theme=theme,
+        try:  # --lang, else the language this lesson was last taken in, else the locale's
+            app = open_lesson_lab(args.lesson, args.lang, args.lesson_dirs, theme=theme,
                                   exit_after_first_frame=first_frame)
         except LessonProblem as err:
             print(f"mmaplab: {err}", file=sys.stderr)
@@ -541,12 +556,13 @@ def _cmd_lab(argv: list[str]) -> int:
             with open(args.scenario, "rb") as f:
                 data = f.read()
         except OSError as err:
-            print(f"mmaplab: cannot read {args.scenario}: {err.strerror}", file=sys.stderr)
+            print(f"mmaplab: cannot read {_escape(args.scenario)}: {err.strerror}",
+                  file=sys.stderr)
             return 2
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            print(f"mmaplab: {args.scenario} is not UTF-8 text", file=sys.stderr)
+            print(f"mmaplab: {_escape(args.scenario)} is not UTF-8 text", file=sys.stderr)
             return 2
         name = args.scenario
     else:

@@ -8,6 +8,8 @@ exactly as a process would make it: `mmap` takes the raw syscall's arguments as 
 
 from __future__ import annotations
 
+from collections import ChainMap
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from types import ModuleType
@@ -15,6 +17,7 @@ from types import ModuleType
 from lab.kernel.file import (
     FMODE_READ,
     FMODE_WRITE,
+    MAX_LFS_FILESIZE,
     MNT_NOEXEC,
     S_APPEND,
     S_SWAPFILE,
@@ -28,6 +31,7 @@ from lab.kernel.machine import Machine, capable, running
 from lab.kernel.twin import ULONG_MAX
 from lab.scenario import Call, Load, Scenario, ScenarioError, Statement, Store, evaluate
 
+PATH_MAX, NAME_MAX = 4096, 255  # include/uapi/linux/limits.h
 NOT_YET: dict[str, str] = {}  # statements the language has but the model does not run yet
 HUGE_PAGE_SIZE = 2 << 20
 
@@ -67,8 +71,9 @@ class Run:
     variables: dict[str, int] = field(default_factory=dict)
     ended_by_signal: bool = False
 
-    def env(self) -> dict[str, int]:
-        return {**scenario_constants(), **self.variables}
+    def env(self) -> Mapping[str, int]:
+        # A view, not a copy: a scenario of 65,530 mmaps binds as many variables
+        return ChainMap(self.variables, scenario_constants())
 
     def value(self, expr, stmt: Statement) -> int:
         return evaluate(expr, self.env())
@@ -145,6 +150,12 @@ class Run:
                  noexec: bool = False, fs: str = "ext4", append_only: bool = False,
                  swapfile: bool = False) -> int:
         m = self.machine
+        path = path.split("\0", 1)[0]  # a C string ends at its first NUL
+        if not path:
+            return -errno.ENOENT  # getname() of ""
+        if len(path.encode()) >= PATH_MAX or any(len(c.encode()) > NAME_MAX
+                                                 for c in path.split("/")):
+            return -errno.ENAMETOOLONG
         inode = m.inodes.get(path)
         if inode is None:
             inode = self._create(stmt, path, size, noexec, fs)
@@ -178,6 +189,10 @@ class Run:
         elif size is None:
             raise ScenarioError(f"open: {path!r} does not exist; say how big it is, e.g. "
                                 "size=8192", stmt.line, stmt.column)
+        elif not 0 <= size <= MAX_LFS_FILESIZE:
+            where = next((e for k, e in stmt.kwargs if k == "size"), stmt)
+            raise ScenarioError(f"open: size={size} is not a file size (0 to {MAX_LFS_FILESIZE}"
+                                ", MAX_LFS_FILESIZE)", stmt.line, where.column)
         else:
             f_op = {"ext4": ext4_file_operations, "tmpfs": shmem_file_operations,
                     "hugetlbfs": hugetlbfs_file_operations}[fs]
@@ -243,16 +258,21 @@ class Run:
 
     def _do_personality(self, stmt: Call, persona: int) -> int:
         old = self.machine.task.personality
+        persona &= 0xFFFFFFFF  # unsigned int persona: -1 is 0xffffffff
         if persona != 0xFFFFFFFF:  # personality(0xffffffff) only asks
             self.machine.task.personality = persona
         return old
 
     def _do_sysctl(self, stmt: Call, name: str, value: int) -> int:
         m = self.machine
+        if not _SYSCTL_RANGE[name][0] <= value <= _SYSCTL_RANGE[name][1]:
+            return -errno.EINVAL  # what writing it to /proc/sys/vm gives
         if name == "vm.nr_hugepages":
             h = m.default_hstate
             in_use = h.nr_huge_pages - h.free_huge_pages
-            h.nr_huge_pages = max(value, in_use)
+            # set_max_huge_pages() allocates until memory runs out: no more than fits
+            fits = in_use + m.physmem.free_pages // (h.size >> 12)
+            h.nr_huge_pages = max(min(value, fits), in_use)
             h.free_huge_pages = h.nr_huge_pages - in_use
             return 0
         attr = {"vm.max_map_count": "sysctl_max_map_count",
@@ -261,6 +281,18 @@ class Run:
                 "vm.mmap_min_addr": "dac_mmap_min_addr"}[name]
         setattr(m, attr, value)
         return 0
+
+
+_INT_MAX = (1 << 31) - 1
+#: What each sysctl's handler accepts (kernel/sysctl.c, mm/hugetlb.c, security/min_addr.c):
+#: proc_dointvec_minmax with extra1 0 (and extra2 2), proc_dointvec, proc_doulongvec_minmax.
+_SYSCTL_RANGE = {
+    "vm.max_map_count": (0, _INT_MAX),
+    "vm.overcommit_memory": (0, 2),
+    "vm.overcommit_ratio": (-_INT_MAX - 1, _INT_MAX),
+    "vm.nr_hugepages": (0, ULONG_MAX),
+    "vm.mmap_min_addr": (0, ULONG_MAX),
+}
 
 
 def _u64(stmt: Statement, value: int) -> int:

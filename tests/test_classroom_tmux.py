@@ -133,5 +133,5 @@ def test_followers_of_a_taught_lesson_see_the_instructors_page(tmux, tmp_path):
     tmux.start("F", lab("follow", "l1", "--dir", d), size=(120, 40))
     tmux.wait("T", r"teaching l1: 1 student following", timeout=60)
     tmux.keys("T", "]", "]", "]")
-    tmux.wait("T", r"vm_mmap_pgoff` is the common path")
-    tmux.wait("F", r"vm_mmap_pgoff` is the common path")  # the same page of the lesson
+    tmux.wait("T", r"vm_mmap_pgoff is the common path")
+    tmux.wait("F", r"vm_mmap_pgoff is the common path")  # the same page of the lesson

@@ -49,28 +49,12 @@ def test_differential_random_sample_is_mostly_compared(sample):
     assert len(compared) >= 0.8 * SAMPLE, "too many scenarios skipped to tell anything"
 
 
-class HypothesisChooser:
-    """The generator's Chooser, drawing from Hypothesis (so failures shrink)."""
-
-    def __init__(self, data) -> None:
-        self.data = data
-
-    def choice(self, options: list):
-        return self.data.draw(st.sampled_from(options))
-
-    def chance(self, p: float) -> bool:
-        return self.data.draw(st.integers(0, 999)) < p * 1000
-
-    def integer(self, lo: int, hi: int) -> int:
-        return self.data.draw(st.integers(lo, hi))
-
-
 @settings(max_examples=40, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(st.data())
 def test_differential_hypothesis(data):
     from lab.realkernel import run_real
-    from lab.realkernel.generate import scenario, supported_steps
+    from lab.realkernel.generate import HypothesisChooser, scenario, supported_steps
     from lab.realkernel.referee import judge
 
     text = scenario(HypothesisChooser(data), supported_steps())

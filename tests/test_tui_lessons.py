@@ -17,7 +17,7 @@ from lab.tui.screens.predict import PredictScreen
 ENV = {"TERM": "xterm-256color", "LANG": "C.UTF-8"}
 
 
-def lab(key: str | None = "1", lang: str = "en"):
+def lab(key: str | None = "1", lang: str | None = "en"):
     return open_lesson_lab(key, lang, env=ENV)
 
 
@@ -153,3 +153,130 @@ def test_mmaplab_lesson_with_a_bad_number_says_so_before_taking_the_terminal(cap
 
     assert cli.main(["lesson", "99"]) == 2
     assert "no lesson '99'" in capsys.readouterr().err
+
+
+async def test_a_restart_resumes_at_the_step_and_in_the_language_left():
+    app = lab()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("right_square_bracket")  # page 2, then one step within it
+        await pilot.pause()
+        page = app.lab.lesson.run.index
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.lab.lesson.run.index == page
+        step = app.lab.session.global_index
+        assert step != app.lab.lesson.run.visible_step()  # not where the page alone puts it
+        await pilot.press("L")
+        await pilot.pause()
+    again = lab(None, lang=None)  # no --lang: the language the lesson was left in
+    async with again.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert again.lab.lesson.run.index == page
+        assert again.lab.session.global_index == step
+        assert again.lab.lesson.lang == "zh" and "下一页" in lesson_text(again)
+
+
+async def test_the_question_in_the_pane_draws_inline_code_without_backticks():
+    app = lab()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await to_first_question(app, pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        text = lesson_text(app)
+        assert "do_mmap" in text and "`" not in text
+
+
+def test_chinese_prose_wraps_between_characters_and_never_before_a_comma():
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    from lab.tui.panels.lesson import wrap
+
+    prose = ("进入 do_mmap 之前，先预测一下：这次 mmap 会返回什么地址？默认环境自顶向下放置新映射，"
+             "紧贴在下方还有空位的最低那个库映射之下。")
+    lines = [line.plain for line in wrap(Text(prose), 30)]
+    assert "".join(lines).replace(" ", "") == prose.replace(" ", "")
+    assert all(cell_len(line) <= 30 for line in lines)
+    assert all(cell_len(line) >= 26 for line in lines[:-1])  # full lines, not one per word
+    assert not any(line[0] in "，。？：" for line in lines)
+
+
+async def test_the_quiz_asks_a_seeded_problem_judges_it_and_opens_it_for_stepping():
+    from lab.lessons.quiz import generate_quiz
+    from lab.tui.screens.quiz import QuizScreen
+
+    expected = generate_quiz(7, 5).items[0]
+    app = lab()
+    async with app.run_test(size=(120, 40)) as pilot:
+        lesson_session = app.lab.session
+        app.lab.action_quiz(seed=7)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        quiz = app.screen
+        assert isinstance(quiz, QuizScreen)
+        assert "seed 7" in str(quiz.query_one("Vertical").border_title)
+        shown = " ".join(str(quiz.query_one("#quiz-problem").render()).split())
+        assert " ".join(expected.scenario_text.splitlines()[0].split()) in shown
+        await pilot.press(*expected.right_reply(), "enter")
+        await pilot.pause()
+        assert str(quiz.query_one("#quiz-verdict").render()).startswith("Right")
+        assert json.loads(app.lab.lesson.store.path.read_text())["quiz"] == \
+            {"asked": 1, "right": 1}
+        await pilot.press("t")  # step through the problem in the lab
+        await pilot.pause()
+        assert app.screen is app.lab
+        assert app.lab.session.scenario.source_name == expected.session.scenario.source_name
+        await pilot.press("right_square_bracket")  # a lesson page brings its trace back
+        await pilot.pause()
+        assert app.lab.session is lesson_session
+
+
+async def test_a_wrong_quiz_answer_is_told_the_simulators_answer():
+    from lab.lessons.quiz import generate_quiz
+
+    expected = generate_quiz(7, 5).items[0]
+    app = lab()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.lab.action_quiz(seed=7)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert expected.topic == "address"  # seed 7 begins with a /proc/PID/maps row
+        await pilot.press(*"EPERM", "enter")
+        await pilot.pause()
+        assert str(app.screen.query_one("#quiz-verdict").render()).startswith("Not understood")
+        await pilot.press(*("backspace",) * 5, *"1000-2000 r--p", "enter")
+        await pilot.pause()
+        verdict = str(app.screen.query_one("#quiz-verdict").render())
+        assert verdict.startswith("Not quite") and expected.answer_text("en") in verdict
+        await pilot.press("enter")  # the next problem of the same seed
+        await pilot.pause()
+        assert "2/5" in str(app.screen.query_one("Vertical").border_title)
+
+
+async def test_a_follower_sees_the_instructors_page_and_no_question_stops_it():
+    from lab.classroom.app_glue import MmapLabHooks
+    from lab.classroom.state import ClassState
+
+    app = open_lesson_lab("1", "en", env=ENV)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        run = app.lab.lesson.run
+        question = next(p for p in run.pages if p.question is not None)
+        last = app.lab.session.total_steps - 1
+        old = {"scenario": run.lesson.scenario_text,
+               "source_name": app.lab.session.scenario.source_name,
+               "statement": 0, "step": 0}  # an instructor of before lessons were published
+        assert ClassState.from_json(old).lesson is None
+        state = ClassState.from_json({**old, "lesson": run.lesson.id,
+                                      "page": question.index + 1})
+        state = ClassState(state.scenario, state.source_name,
+                           app.lab.session.position_of(last), lesson=state.lesson,
+                           page=state.page)
+        MmapLabHooks(app).show(state, None)
+        await pilot.pause()
+        await pilot.pause()
+        assert app.lab.lesson.run.index == question.index + 1
+        assert app.lab.session.global_index == last  # past the unanswered question
+        assert app.screen is app.lab  # and no prompt

@@ -226,6 +226,8 @@ class MmapLabHooks:
         if state.panel and state.panel != self.extras().get("panel"):
             lab.action_show_panel(state.panel)
         if state.lesson is not None:
+            if lab.lesson is not None:  # before the step is shown: no question may hold it
+                lab.lesson.mirroring = True
             lab.call_later(lab.mirror_lesson, state.lesson, state.page or 0)
         lab.show_step()
         self._ensure_status()

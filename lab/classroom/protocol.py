@@ -8,6 +8,9 @@ then the body: one UTF-8 JSON object with the protocol version "v" and the messa
     state  {"v": 1, "t": "state", "seq": N, "sent": UNIX_TIME, "state": {...state.py...}}
     bye    {"v": 1, "t": "bye", "reason": "the instructor ended the session"}
 
+Version 1 grows only by optional fields, so older peers keep working: a state without
+"lesson" and "page" (an instructor from before lessons were published) still decodes, with
+no lesson; fields a follower does not know are kept aside (ClassState.extra), not refused.
 The instructor sends; followers send nothing the instructor acts on. The decoder never
 raises on what it reads: a bad magic makes it look for the next frame, a body over
 MAX_FRAME is skipped unread, a body that is not a JSON object of a known version and type is

@@ -285,10 +285,16 @@ class _LabSession(asyncssh.SSHServerSession):
         client_env = self.chan.get_environment() if self.chan is not None else {}
         lang = client_env.get("LANG", "")
         env["LANG"] = lang if "utf" in lang.lower().replace("-", "") else "C.UTF-8"
+        if lang and env["LANG"] != lang:
+            env["MMAPLAB_GLYPHS"] = "ascii"  # the client said LANG=C: it cannot draw Unicode
         env.pop("LC_ALL", None)
         for key in ("COLORFGBG", "NO_COLOR", "MMAPLAB_THEME", "COLORTERM"):
             if key in client_env:
                 env[key] = client_env[key]
+        from lab.tui.crash import CRASH_DIR_ENV, report_dir
+
+        # Crash reports outlive the session's home below: the instructor can collect them.
+        env.setdefault(CRASH_DIR_ENV, str(report_dir()))
         # Students share this account: each session keeps its progress to itself.
         self.home = tempfile.mkdtemp(prefix="mmaplab-serve-")
         for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"),

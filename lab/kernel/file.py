@@ -67,6 +67,9 @@ class Inode:
     seals: int = 0
     shmem_flags: int = 0  # shmem: VM_NORESERVE when the size is not charged up front
     i_resv_map: object = None  # hugetlbfs: the reservations of huge pages (mm/hugetlb.c)
+    # Evicted (shmem_evict_inode() ran): the lab counts no references, so the last fput()
+    # is told apart from the ones after it by this mark, and frees only once.
+    evicted: bool = False
 
     def IS_APPEND(self) -> bool:
         return bool(self.i_flags & S_APPEND)

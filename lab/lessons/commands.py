@@ -14,6 +14,7 @@ from typing import TextIO
 
 from lab import KERNEL_VERSION
 from lab.lessons.i18n import t
+from lab.scenario.errors import escape
 
 
 def _width(text: str) -> int:
@@ -47,15 +48,15 @@ def list_lessons(extra_dirs: Sequence[str], lang: str, out: TextIO, err: TextIO)
     for entry in course:
         if not entry.shipped and str(entry.path.parent) != shown_dir:
             shown_dir = str(entry.path.parent)
-            print(t("list_extra", lang, dir=shown_dir), file=out)
+            print(t("list_extra", lang, dir=escape(shown_dir)), file=out)
         if not entry.ok:
-            status = t("status_broken", lang, path=entry.path)
+            status = escape(t("status_broken", lang, path=entry.path))
         elif entry.reason is not None:
             status = t("status_unavailable", lang) if "page-faults" in entry.reason.features \
                 else entry.reason.render(lang)
         else:
             status = _status(progress.lesson(entry.id), lang)
-        print(f"  {entry.number:>2}  {_pad(entry.title(lang), width)}  {status}", file=out)
+        print(f"  {entry.number:>2}  {_pad(escape(entry.title(lang)), width)}  {status}", file=out)
     print(t("list_open_hint", lang), file=out)
     return 0
 

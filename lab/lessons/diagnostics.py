@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lab.lessons.i18n import t
+from lab.scenario.errors import escape
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,9 @@ class Diagnostic:
     def render(self, lang: str = "en") -> str:
         where = f"{self.path}:{self.line}" + (f":{self.column}" if self.column > 0 else "")
         label = t("severity_" + self.severity, lang)
-        return f"{where}: {label}: {self.message(lang)}"
+        text = f"{where}: {label}: {self.message(lang)}"
+        # A file name or a quoted line may hold ESC: shown escaped, never sent to the terminal
+        return "\n".join(escape(line) for line in text.split("\n"))
 
     def __str__(self) -> str:
         return self.render()

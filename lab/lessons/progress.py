@@ -53,8 +53,10 @@ class Progress:
         if not isinstance(lessons, dict) or not all(isinstance(v, dict)
                                                     for v in lessons.values()):
             raise ValueError("'lessons' is not a table of lesson records")
-        if not isinstance(quiz, dict) or not all(isinstance(v, int) for v in quiz.values()):
+        if not isinstance(quiz, dict) or not all(_count(v) for v in quiz.values()):
             raise ValueError("'quiz' is not a table of counts")
+        for lesson_id, record in lessons.items():
+            _check_record(lesson_id, record)
         return cls(lessons, {"asked": 0, "right": 0, **quiz})
 
     def lesson(self, lesson_id: str) -> dict[str, Any] | None:
@@ -66,6 +68,30 @@ class Progress:
         answers = rec.get("answers") or {}
         right = sum(1 for a in answers.values() if isinstance(a, dict) and a.get("correct"))
         return len(answers), right, bool(rec.get("done"))
+
+
+def _count(value: Any) -> bool:
+    return type(value) is int and 0 <= value < 1 << 31
+
+
+def _check_record(lesson_id: str, record: dict) -> None:
+    """A lesson record has the types LessonRun.progress() writes, or the file is corrupt."""
+    for key in ("page", "furthest", "pages"):
+        if key in record and not _count(record[key]):
+            raise ValueError(f"lesson {lesson_id!r}: {key!r} is not a page count")
+    if "done" in record and not isinstance(record["done"], bool):
+        raise ValueError(f"lesson {lesson_id!r}: 'done' is not true or false")
+    answers = record.get("answers", {})
+    if answers is None:
+        return
+    if not isinstance(answers, dict):
+        raise ValueError(f"lesson {lesson_id!r}: 'answers' is not a table")
+    for qid, a in answers.items():
+        if not (isinstance(a, dict) and isinstance(a.get("given"), str | None)
+                and isinstance(a.get("correct", False), bool)
+                and (a.get("attempts") is None or _count(a["attempts"]))):
+            raise ValueError(f"lesson {lesson_id!r}: answer {qid!r} is not "
+                             "{given, correct, attempts}")
 
 
 class ProgressStore:
@@ -82,9 +108,11 @@ class ProgressStore:
             data = self.path.read_bytes()
         except FileNotFoundError:
             return Progress()
+        except OSError as err:  # a directory, or no permission: moved aside if it can be
+            return self._recover(err)
         try:
             return Progress.from_json(json.loads(data.decode("utf-8")))
-        except (ValueError, UnicodeDecodeError) as err:
+        except (ValueError, UnicodeDecodeError, RecursionError) as err:
             return self._recover(err)
 
     def _recover(self, err: Exception) -> Progress:
@@ -102,8 +130,9 @@ class ProgressStore:
     def warning_texts(self, lang: str = "en") -> list[str]:
         """The warnings of the last load, in the learner's language."""
         from lab.lessons.i18n import t
+        from lab.scenario.errors import escape
 
-        return [t(key, lang, **params) for key, params in self.warnings]
+        return [escape(t(key, lang, **params)) for key, params in self.warnings]
 
     def _sweep_temps(self) -> None:
         """Remove temporary files a killed writer left behind (old ones only)."""
@@ -154,9 +183,10 @@ class ProgressStore:
             self.save(progress)
             return progress
 
-    def save_run(self, run) -> Progress:
-        """Record a LessonRun's progress under its lesson id."""
-        record = run.progress()
+    def save_run(self, run, extra: dict[str, Any] | None = None) -> Progress:
+        """Record a LessonRun's progress under its lesson id (with `extra` fields of the
+        front end's own, e.g. the lab's step and language)."""
+        record = {**run.progress(), **(extra or {})}
         record["updated"] = time.strftime("%Y-%m-%dT%H:%M:%S")
 
         def change(p: Progress) -> None:

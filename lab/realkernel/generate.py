@@ -72,6 +72,24 @@ class RandomChooser:
         return self.rng.randint(lo, hi)
 
 
+class HypothesisChooser:
+    """A Chooser drawing from Hypothesis's `st.data()`, so a failing scenario shrinks."""
+
+    def __init__(self, data) -> None:
+        from hypothesis import strategies  # a test dependency: imported only when used
+
+        self.data, self.st = data, strategies
+
+    def choice(self, options: list):
+        return self.data.draw(self.st.sampled_from(options))
+
+    def chance(self, p: float) -> bool:
+        return self.data.draw(self.st.integers(0, 999)) < p * 1000
+
+    def integer(self, lo: int, hi: int) -> int:
+        return self.data.draw(self.st.integers(lo, hi))
+
+
 def _open(ch: Chooser, n: int) -> str:
     fs = ch.choice(["ext4"] * 6 + ["tmpfs", "hugetlbfs"])
     size = ch.choice([2 * MiB, 4 * MiB]) if fs == "hugetlbfs" else ch.choice(FILE_SIZES)
@@ -178,6 +196,17 @@ def scenario(ch: Chooser, steps: tuple[str, ...] = ()) -> str:
         for n in range(ch.integer(0, 4)):
             lines.append(_step(ch, n, mapped, steps))
     return "\n".join(lines) + "\n"
+
+
+def more_steps(ch: Chooser, text: str, count: int, kinds: tuple[str, ...]) -> str:
+    """text with `count` more steps (of `kinds`) on its mappings: longer runs of munmap,
+    mprotect and accesses than `scenario` makes, for checks that need many per mapping."""
+    mapped = [line.split(" = ", 1)[0] for line in text.splitlines()
+              if line.startswith("p") and " = mmap(" in line]
+    if not mapped or not kinds:
+        return text
+    lines = [_step(ch, 100 + n, mapped, kinds) for n in range(count)]
+    return text + "\n".join(lines) + "\n"
 
 
 def scenarios(seed: int, count: int, steps: tuple[str, ...] | None = None) -> list[str]:

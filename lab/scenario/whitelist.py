@@ -33,6 +33,7 @@ MAX_LITERAL = 2**64 - 1
 
 EXPECTED_STATEMENT = "expected a call such as mmap(...) or a memory access p[i] = v"
 NESTED_TOO_DEEPLY = f"expression is nested more than {MAX_NESTING} levels deep"
+TOO_MANY_OPERATORS = f"{NESTED_TOO_DEEPLY}: operators in a row nest to the left"
 
 _BINARY = {
     ast.BitOr: "|", ast.BitAnd: "&", ast.BitXor: "^", ast.Add: "+", ast.Sub: "-",
@@ -285,14 +286,18 @@ class LineParser:
 
     # --- expressions ---
 
-    def expr(self, node: ast.expr, depth: int = 0) -> Expr:
-        """An integer expression: literals, names, and the whitelisted operators."""
+    def expr(self, node: ast.expr, depth: int = 0, chain: bool = False) -> Expr:
+        """An integer expression: literals, names, and the whitelisted operators.
+
+        `chain`: reached as the left operand of a binary operator, so the depth counts
+        operators in a row (`1 + 1 + ...` nests to the left) rather than brackets.
+        """
         if isinstance(node, ast.BinOp):
             column = self.operator_column(node)
         else:
             column = self.column(node.col_offset)
         if depth > MAX_NESTING:
-            self.fail(NESTED_TOO_DEEPLY, column)
+            self.fail(TOO_MANY_OPERATORS if chain else NESTED_TOO_DEEPLY, column)
         where = {"line": self.line, "column": column}
         if isinstance(node, ast.Constant):
             return self.integer(node, where)
@@ -302,7 +307,7 @@ class LineParser:
             op = _BINARY.get(type(node.op))
             if op is None:
                 self.fail(f"operator {_UNSUPPORTED_OPS[type(node.op)]!r} is not supported", column)
-            left = self.expr(node.left, depth + 1)
+            left = self.expr(node.left, depth + 1, chain=isinstance(node.left, ast.BinOp))
             return BinOp(op, left, self.expr(node.right, depth + 1), **where)
         if isinstance(node, ast.UnaryOp):
             op = _UNARY.get(type(node.op))

@@ -4,7 +4,9 @@
 `MmapLab(session)` shows a Session; `open_lab(text, name)` records a scenario first. The
 terminal decides a few things: 16-colour consoles (TERM=linux) get the ANSI theme, NO_COLOR
 is honoured by Textual, a locale that is not UTF-8 gets ASCII glyphs, COLORFGBG or
-MMAPLAB_THEME picks a light theme.
+MMAPLAB_THEME picks a light theme. A terminal that cannot hold the app gets a message
+instead, and losing it ends the lab cleanly (lab.tui.terminal); an unexpected error saves
+progress and leaves a report (lab.tui.crash).
 """
 
 from __future__ import annotations
@@ -54,9 +56,35 @@ class MmapLab(App):
 
     TITLE = "mmaplab"
     CSS = """
-    Screen { background: $background; }
+    LabScreen { background: $background; }  /* dialogs keep their own, see-through */
     .-ascii Panel { border: ascii $foreground 30%; }
     .-ascii Panel:focus-within { border: ascii $accent; }
+    /* Textual's widgets and the dialogs without Unicode (-ascii) or with only the Linux
+       console's font (-console: straight lines, no rounded corners, eighth blocks, emoji) */
+    .-console Panel { border: solid $foreground 30%; }
+    .-console Panel:focus-within { border: solid $accent; }
+    .-ascii AskScreen > Vertical, .-ascii LessonsScreen > Vertical { border: ascii $accent; }
+    .-ascii PredictScreen > Vertical { border: ascii $warning; }
+    .-console AskScreen > Vertical, .-console LessonsScreen > Vertical,
+    .-console HelpScreen > VerticalScroll, .-console CompareScreen > VerticalScroll {
+        border: solid $accent;
+    }
+    .-console PredictScreen > Vertical { border: solid $warning; }
+    .-ascii AskScreen Input, .-ascii PredictScreen Input { border: ascii $border-blurred; }
+    .-ascii AskScreen Input:focus, .-ascii PredictScreen Input:focus { border: ascii $border; }
+    .-console AskScreen Input, .-console PredictScreen Input { border: solid $border-blurred; }
+    .-console AskScreen Input:focus, .-console PredictScreen Input:focus { border: solid $border; }
+    .-ascii ScenarioEditor { border-top: ascii $accent; }
+    .-ascii CommandPalette #--input { border: none; border-top: ascii $border; }
+    .-console CommandPalette #--input { border: none; border-top: solid $border; }
+    .-ascii CommandList { border-bottom: ascii $border; }
+    .-console CommandList { border-bottom: solid $border; }
+    .-ascii CommandPalette LoadingIndicator, .-console CommandPalette LoadingIndicator {
+        border-bottom: none;
+    }
+    .-console FooterKey.-command-palette { border-left: none; }
+    .-console #too-small { border: solid $error; }
+    .-ascii Toast, .-console Toast { border-left: none; }
     .-narrow Panel { border: none; border-top: solid $foreground 30%; }
     .-narrow Panel:focus-within { border: none; border-top: solid $accent; }
     .-ascii.-narrow Panel { border: none; border-top: ascii $foreground 30%; }
@@ -78,6 +106,8 @@ class MmapLab(App):
         self.lesson = lesson  # the lesson being taken (lab.tui.lesson_mode), if any
         env = os.environ if env is None else env
         self.glyphs = glyph_sets.choose(env)
+        self.set_class(self.glyphs.ascii, "-ascii", update=False)  # for every screen's CSS
+        self.set_class(self.glyphs is glyph_sets.CONSOLE, "-console", update=False)
         self.session = session
         self._exit_after_first_frame = exit_after_first_frame
         self.first_frame_at: float | None = None
@@ -99,7 +129,8 @@ class MmapLab(App):
                 self._return_code = 2
                 return None
         try:
-            return super().run(**kw)
+            with terminal.scrollbars_for(self.glyphs):
+                return super().run(**kw)
         finally:
             crash.after_run(self)
 
@@ -131,13 +162,12 @@ class MmapLab(App):
         return await super().run_action(action, default_namespace, namespaces)
 
     def action_command_palette(self) -> None:
-        super().action_command_palette()
-        if self.glyphs.ascii:  # the palette's magnifying glass is not ASCII
-            self.call_after_refresh(self._ascii_palette)
+        if self.glyphs is glyph_sets.UNICODE or not self.use_command_palette:
+            return super().action_command_palette()
+        from textual.command import CommandPalette
 
-    def _ascii_palette(self) -> None:
-        for icon in self.screen.query("SearchIcon"):
-            icon.icon = ">"  # type: ignore[attr-defined]
+        if not CommandPalette.is_open(self):  # its magnifying glass and ellipsis: not ASCII
+            self.push_screen(terminal.plain_command_palette(id="--command-palette"))
 
     def get_default_screen(self) -> Screen:
         palette = "dark" if self.current_theme.dark else "light"
@@ -197,8 +227,8 @@ class MmapLab(App):
              lambda: lab.call_later(lab.action_quiz)),
             ("Edit the current statement", "replace it with another (the editor opens "
              "with its text)", lambda: lab.call_later(lab.action_edit_current)),
-            ("Add a breakpoint…", "at a C line or function, optionally with a condition "
-             "(mm/mmap.c:1317 if flags & MAP_POPULATE)", self._ask_breakpoint),
+            (f"Add a breakpoint{self.glyphs.ellipsis}", "at a C line or function, optionally "
+             "with a condition (mm/mmap.c:1317 if flags & MAP_POPULATE)", self._ask_breakpoint),
             ("Clear all breakpoints", "remove every breakpoint", lab.clear_breakpoints),
             ("Show VmFlags in the VMA panel", "toggle the VmFlags column (v in the panel)",
              lab.action_toggle_vmflags),
@@ -250,17 +280,22 @@ def open_lab(text: str, source_name: str, use_cache: bool = False, **kw) -> Mmap
     return MmapLab(session, **kw)
 
 
-def open_lesson_lab(key: str | None, lang: str, extra_dirs: Iterable[str] = (), **kw) -> MmapLab:
-    """The app on lesson `key` (a number or id), or where the learner left the course.
+def open_lesson_lab(key: str | None, lang: str | None, extra_dirs: Iterable[str] = (),
+                    **kw) -> MmapLab:
+    """The app on lesson `key` (a number or id), or where the learner left the course; in
+    `lang`, else the language the learner last took that lesson in, else the locale's.
 
     Raises LessonProblem when the lesson cannot be opened.
     """
+    from lab.lessons.i18n import default_language
     from lab.tui.lesson_mode import LessonMode, LessonProblem
 
-    mode = LessonMode.load(extra_dirs, lang)
+    mode = LessonMode.load(extra_dirs, lang or default_language())
     entry = mode.find(key) if key is not None else mode.resume_entry()
     if entry is None:
         raise LessonProblem("no lesson of the course can run")
+    if lang is None:
+        mode.lang = mode.saved_language(entry) or mode.lang
     run = mode.open(entry)
     return MmapLab(run.session, lesson=mode, **kw)
 

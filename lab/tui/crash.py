@@ -83,7 +83,16 @@ def run_exit_hooks(app: Any) -> list[str]:
 
 
 def has_exit_hooks(app: Any) -> bool:
-    return callable(getattr(app, "save_progress", None)) or bool(_hooks)
+    """Whether anything was there to save: a callback, or the app's progress (the lab's
+    only with a lesson open; an app that does not say is taken at its word)."""
+    if _hooks:
+        return True
+    if not callable(getattr(app, "save_progress", None)):
+        return False
+    try:
+        return app.lab.lesson is not None
+    except Exception:  # no lab screen (yet), or not the lab at all
+        return getattr(app, "lesson", True) is not None
 
 
 # -- the report ---------------------------------------------------------------------------------
@@ -136,7 +145,10 @@ def _terminal(app: Any) -> str:
 
     size = getattr(app, "size", None)
     where = f"{size.width}x{size.height}" if size is not None else "?"
-    settings = " ".join(f"{k}={v}" for k, v in describe().items())
+    found = describe()
+    if getattr(app, "no_color", False):  # Textual takes it out of the environment
+        found["NO_COLOR"] = "1"
+    settings = " ".join(f"{k}={v}" for k, v in found.items())
     return f"{where} {settings} theme={getattr(app, 'theme', '?')}"
 
 
@@ -239,9 +251,10 @@ def after_run(app: Any) -> None:
     from lab.tui import terminal
 
     if not getattr(getattr(app, "_driver", None), "lost", False) and terminal.problem() is None:
+        if getattr(app, "no_color", False):  # Textual took NO_COLOR out of the environment
+            os.environ.setdefault("NO_COLOR", "1")
         with contextlib.suppress(Exception):  # the screen is a courtesy; stderr says it all
-            CrashApp(found, getattr(getattr(app, "glyphs", None), "ascii", False),
-                     getattr(app, "theme", None)).run()
+            CrashApp(found, getattr(app, "glyphs", None), getattr(app, "theme", None)).run()
     with contextlib.suppress(OSError, ValueError):
         print(message(found), file=sys.stderr)
 
@@ -262,7 +275,8 @@ def maybe_test_crash(action: object) -> None:
 
 class CrashApp(App):
     """The lab's error screen, an app of its own (the lab has ended by now): what happened
-    and where the report is. Any key quits."""
+    and where the report is. Any key quits; so does the terminal going away. It draws with
+    the lab's glyphs, through the lab's driver."""
 
     ENABLE_COMMAND_PALETTE = False
     CSS = """
@@ -270,21 +284,39 @@ class CrashApp(App):
     #crash { width: auto; max-width: 100%; height: auto; padding: 0 1; }
     """
 
-    def __init__(self, found: Crash, ascii_: bool = False, theme: str | None = None):
+    def __init__(self, found: Crash, glyphs: Any = None, theme: str | None = None):
+        from lab.tui import glyphs as glyph_sets
+
         super().__init__()
         self.found = found
-        self.ascii = ascii_
+        self.glyphs = glyphs or glyph_sets.choose()
+        self._mmaplab_exit_hooks: list[str] = []  # the lab ran them: never again from here
         if theme and theme in self.available_themes:
             self.theme = theme
+
+    def get_driver_class(self) -> type:
+        from textual.drivers.linux_driver import LinuxDriver
+
+        from lab.tui.terminal import LabDriver
+
+        driver = super().get_driver_class()
+        return LabDriver if driver is LinuxDriver else driver
+
+    def terminal_lost(self, signum: int) -> None:
+        """The terminal went while the screen was up: the report is written, so just go."""
+        self.exit()
 
     def compose(self) -> ComposeResult:
         f = self.found
         where = f"A report is in\n  {f.path}" if f.path else "No report could be written."
+        saved = _saved_sentence(f)
         text = (f"mmaplab stopped: an unexpected error.\n\n{f.summary}\n\n"
-                f"{_saved_sentence(f)}\n{where}\nPlease send it to whoever runs your "
-                "course or to the mmaplab developers.\n\nAny key quits.")
+                f"{saved + chr(10) if saved else ''}{where}\nPlease send it to whoever runs "
+                "your course or to the mmaplab developers.\n\nAny key quits.")
         box = Static(text, id="crash", markup=False)
-        box.styles.border = ("ascii" if self.ascii else "heavy", "red")
+        border = "ascii" if self.glyphs.ascii else "heavy" if self.glyphs.name == "unicode" \
+            else "double"  # the Linux console's font has double lines, not heavy ones
+        box.styles.border = (border, "red")
         with Middle(), Center():
             yield box
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from lab.lessons.i18n import LANGUAGES, t
 from lab.lessons.loader import Course, CourseEntry, LessonUnavailable, load_course, unavailable
 from lab.lessons.progress import ProgressStore
-from lab.lessons.questions import Verdict
+from lab.lessons.questions import Verdict, check
 from lab.lessons.recording import Recording
 from lab.lessons.run import LessonRun, Page
 from lab.stepping.session import Session
@@ -47,8 +47,9 @@ def _session_for(text: str, name: str, scenario) -> Session:  # noqa: ANN001
     return session
 
 
-def open_run(entry: CourseEntry, lang: str) -> LessonRun:
-    """A LessonRun of `entry` with a session of its own (raises LessonProblem)."""
+def open_run(entry: CourseEntry, lang: str, session: Session | None = None) -> LessonRun:
+    """A LessonRun of `entry` with a session of its own, or `session` when it is a recording
+    of the lesson's own scenario (a follower's: no second recording). Raises LessonProblem."""
     from lab.lessons.diagnostics import LessonError
 
     if not entry.ok or entry.lesson is None:
@@ -59,7 +60,9 @@ def open_run(entry: CourseEntry, lang: str) -> LessonRun:
     if reason is not None:
         raise LessonProblem(f"{entry.path}: {reason.render(lang)}")
     assert lesson.scenario is not None
-    session = _session_for(lesson.scenario_text, str(entry.path), lesson.scenario)
+    if session is None or [st.text for st in session.scenario] != \
+            [st.text for st in lesson.scenario]:
+        session = _session_for(lesson.scenario_text, str(entry.path), lesson.scenario)
     error = next((r.error for r in session.records if r.error is not None), None)
     try:
         return LessonRun(lesson, Recording(lesson.scenario, session, error), lang)
@@ -78,6 +81,7 @@ class LessonMode:
     run: LessonRun | None = None
     warnings: list[str] = field(default_factory=list)
     mirroring: bool = False  # showing an instructor's page: not the learner's own progress
+    step: int | None = None  # the trace's step the lab shows, saved to resume there
 
     @classmethod
     def load(cls, extra_dirs: Iterable[str] = (), lang: str = "en") -> LessonMode:
@@ -85,6 +89,12 @@ class LessonMode:
         mode.store.load()
         mode.warnings = mode.store.warning_texts(lang)
         return mode
+
+    def saved_language(self, entry: CourseEntry) -> str | None:
+        """The language the learner last took `entry` in, if they switched to one."""
+        rec = self.store.load().lesson(entry.id) if entry.ok else None
+        lang = rec.get("lang") if rec else None
+        return lang if lang in LANGUAGES else None
 
     # -- choosing a lesson -----------------------------------------------------------------
     def resume_entry(self) -> CourseEntry | None:
@@ -109,13 +119,36 @@ class LessonMode:
         """Open a lesson where the learner left it."""
         run = open_run(entry, self.lang)
         saved = self.store.load().lesson(run.lesson.id)
+        self.step, self.mirroring = None, False
         if saved:
             run.restore(saved)
-            for q in run.questions:  # answered in an earlier session: show the answer again
+            for q in run.questions:  # answered in an earlier session: the verdict again
                 if q.answered and q.verdict is None:
-                    run.reveal(q.id)
+                    if q.given:
+                        q.verdict = check(q.spec, q.computed, q.given, run.lang, run.facts,
+                                          run.variables_before(q))
+                    else:
+                        run.reveal(q.id)
+            self.step = self._resumable(run, saved.get("step"))
         self.entry, self.run = entry, run
         return run
+
+    @staticmethod
+    def _resumable(run: LessonRun, step: object) -> int | None:
+        """A saved step, if it still belongs to the saved page and passes no question."""
+        if not isinstance(step, int) or isinstance(step, bool):
+            return None
+        if not 0 <= step < run.session.total_steps or run.gate(step) is not None:
+            return None
+        page = run.page
+        if page.kind == "intro" or run.page_for_step(step).step != page.step:
+            return None
+        return step
+
+    def start_step(self) -> int:
+        """The step the trace opens at: where the learner left it, else the page's."""
+        assert self.run is not None
+        return self.step if self.step is not None else self.run.visible_step()
 
     def status(self, entry: CourseEntry) -> str:
         """One word of progress for the picker: done, page k/n, new, or why it cannot run."""
@@ -133,13 +166,14 @@ class LessonMode:
 
     # -- keeping pages and steps together --------------------------------------------------
     def gate(self, target: int) -> Page | None:
-        """The unanswered question a move to global step `target` would pass, if any."""
-        return self.run.gate(target) if self.run else None
+        """The unanswered question a move to global step `target` would pass, if any (none
+        while mirroring: the instructor's class has already gone past it)."""
+        return self.run.gate(target) if self.run and not self.mirroring else None
 
     def follow_step(self, g: int, at_end: bool) -> bool:
         """The trace moved to step g: show the page that belongs there. True if it changed."""
         run = self.run
-        if run is None:
+        if run is None or self.mirroring:  # the instructor's page is shown, whatever the step
             return False
         page = run.page
         if at_end and page.kind == "outro":
@@ -157,6 +191,7 @@ class LessonMode:
         before = run.index
         run.go(want.index)
         if run.index != before:
+            self.step = g
             self.save()
             return True
         return False
@@ -169,6 +204,7 @@ class LessonMode:
         if delta > 0 and run.blocked:
             return None
         page = run.next() if delta > 0 else run.back()
+        self.step = None  # the page puts the trace at its own step
         self.save()
         return page
 
@@ -190,13 +226,17 @@ class LessonMode:
         self.lang = LANGUAGES[(i + 1) % len(LANGUAGES)]
         if self.run is not None:
             self.run.set_language(self.lang)
+            self.save()  # the next start opens in this language too
         return self.lang
 
     def save(self) -> None:
         """Write this run's progress (atomically; a failure is a warning, never a crash)."""
         if self.run is None or self.mirroring:
             return
+        extra = {"lang": self.lang}
+        if self.step is not None:
+            extra["step"] = self.step
         try:
-            self.store.save_run(self.run)
+            self.store.save_run(self.run, extra)
         except OSError as err:
             self.warnings.append(f"progress not saved to {self.store.path}: {err.strerror}")

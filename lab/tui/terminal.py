@@ -5,23 +5,29 @@
 or output that is not a terminal), and `needs_terminal()` the paragraph the learner reads
 instead of a traceback. `LabDriver` is Textual's Linux driver made to survive the terminal
 going away (an SSH drop, a closed tmux pane): reads that fail with EIO and a SIGHUP (or a
-SIGTERM) end the app through `on_lost`, which saves progress and exits; output for a terminal
-that is gone is dropped, so nothing blocks on it, and a watchdog ends the process if the
-clean exit does not come. The glyph set follows the locale: `lab.tui.glyphs.choose`.
+SIGTERM) end the app through its `terminal_lost`, which saves progress and exits; output for
+a terminal that is gone is dropped, so nothing blocks on it, and a watchdog ends the process
+if the clean exit does not come. The glyph set follows the locale (`lab.tui.glyphs.choose`),
+and what the app writes goes through `lab.tui.glyphs.drawable`, so that no character reaches
+a terminal that cannot draw it. `plain_command_palette` and `scrollbars_for` keep Textual's
+own palette and scrollbars to what such a terminal has.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import IO
 
 from textual.drivers.linux_driver import LinuxDriver
+from textual.screen import Screen
+from textual.scrollbar import ScrollBar, ScrollBarRender
 
 from lab.tui import glyphs as glyph_sets
 
@@ -68,6 +74,49 @@ def describe(env: Mapping[str, str] | None = None) -> dict[str, str]:
     return found
 
 
+@functools.cache
+def _plain_palette_class() -> type:
+    from textual.command import CommandPalette, SearchIcon  # loaded when first opened
+
+    class PlainCommandPalette(CommandPalette):
+        """Textual's command palette without its emoji and Unicode ellipsis (its lines come
+        from the app's .-ascii and .-console CSS)."""
+
+        def __init__(self, **kw: object) -> None:
+            super().__init__(placeholder="Search for commands...", **kw)  # type: ignore
+
+        def on_mount(self) -> None:
+            for icon in self.query(SearchIcon):
+                icon.icon = ">"
+
+    return PlainCommandPalette
+
+
+def plain_command_palette(**kw: object) -> Screen:
+    """The command palette for a terminal that cannot draw Textual's own."""
+    return _plain_palette_class()(**kw)
+
+
+class PlainScrollBarRender(ScrollBarRender):
+    """Scrollbars in whole cells of colour: no eighth blocks, which need Unicode."""
+
+    VERTICAL_BARS = [" "] * 8
+    HORIZONTAL_BARS = [" "] * 8
+
+
+@contextlib.contextmanager
+def scrollbars_for(glyphs: glyph_sets.Glyphs) -> Iterator[None]:
+    """Scrollbars this terminal can draw, while the app runs (Textual's documented hook is
+    the class-wide ScrollBar.renderer; it is put back after)."""
+    before = ScrollBar.renderer
+    if glyphs is not glyph_sets.UNICODE:
+        ScrollBar.renderer = PlainScrollBarRender
+    try:
+        yield
+    finally:
+        ScrollBar.renderer = before
+
+
 def _is_lost_error(err: OSError) -> bool:
     import errno
 
@@ -108,6 +157,9 @@ class LabDriver(LinuxDriver):
         if not writer.is_alive():  # it died writing (EIO): the terminal is gone
             self._lose(0)
             return
+        glyphs = getattr(self._app, "glyphs", None)
+        if glyphs is not None and not data.isascii():  # lesson prose, Textual's own widgets
+            data = glyph_sets.drawable(data, glyphs)
         super().write(data)
 
     def close(self) -> None:

@@ -1618,7 +1618,8 @@ def fput(file: File) -> None:
     file gives back its pages and its overcommit charge (shmem_evict_inode). The lab counts
     no references: a deleted file goes when no VMA maps it and no descriptor holds it."""
     inode = file.f_inode
-    if not file.deleted or inode.i_mmap or any(f is file for f in current.files.values()):
+    if inode.evicted or not file.deleted or inode.i_mmap or \
+            any(f is file for f in current.files.values()):
         return
     if inode.sb.fs_type not in ("shmem", "tmpfs"):
         return  # a hugetlbfs file's pages and reservations are mm/hugetlb.c's to release
@@ -1626,6 +1627,7 @@ def fput(file: File) -> None:
         kernel.physmem.put(pfn)
     inode.pages.clear()
     inode.dirty.clear()
+    inode.evicted = True  # munmap of a split mapping drops each VMA's file: free once
     shmem_unacct_size(shmem_flags(inode), inode.i_size)
 
 

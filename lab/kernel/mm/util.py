@@ -13,7 +13,7 @@ from lab.kernel.machine import kernel
 from lab.kernel.mm.gup import __mm_populate
 from lab.kernel.mm_struct import MmStruct
 from lab.kernel.security import security_mmap_file
-from lab.kernel.twin import Out, goto_label, kernel_function, not_modelled
+from lab.kernel.twin import Out, goto_label, kernel_function, not_modelled, ulong
 
 
 def totalram_pages() -> int:
@@ -63,8 +63,9 @@ def vm_commit_limit() -> int:
         allowed = (kernel.sysctl_overcommit_kbytes  # C: allowed = sysctl_overcommit_kbytes >> (
                    >> (PAGE_SHIFT - 10))
     else:
-        allowed = ((totalram_pages() - hugetlb_total_pages())  # C: allowed = ((totalram_pages() -
-                   * kernel.sysctl_overcommit_ratio // 100)
+        # The int ratio is converted to unsigned long: a negative one wraps to a huge limit.
+        allowed = ulong(  # C: allowed = ((totalram_pages() -
+            (totalram_pages() - hugetlb_total_pages()) * kernel.sysctl_overcommit_ratio) // 100
     allowed += kernel.total_swap_pages  # C: allowed += total_swap_pages;
 
     return allowed  # C: return allowed;

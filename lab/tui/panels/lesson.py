@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Text
+from textual.widget import Widget
 
 from lab.lessons.i18n import t
 from lab.tui.model import StepView
@@ -73,13 +74,16 @@ class LessonPanel(Panel):
             paras.append(Text(page.title, style=heading))
             if page.goals:
                 paras.append(Text(t("goals", lang), style=heading))
-                paras += [Text(f"  • {g}") for g in page.goals]
+                paras += [Text(f"  {self.glyphs.bullet} {g}") for g in page.goals]
         if page.text and (q is None or page.text.strip() != q.prompt(lang).strip()):
             code = self.style("lesson--code")
             paras += [inline(p, code) for p in paragraphs(page.text)]
         if q is not None:
-            paras += [Text(p, style=self.style("lesson--question"))
-                      for p in paragraphs(q.prompt(lang))]
+            qstyle, code = self.style("lesson--question"), self.style("lesson--code")
+            for p in paragraphs(q.prompt(lang)):
+                para = inline(p, code)
+                para.stylize(qstyle)
+                paras.append(para)
             for letter, label in q.options(lang) or []:
                 paras.append(Text(f"  {letter}) {label}"))
             if q.verdict is not None:
@@ -94,11 +98,41 @@ class LessonPanel(Panel):
         paras.append(Text(t("ui_lesson_keys", lang), style=self.style("lesson--keys")))
         items = []
         for n, para in enumerate(paras):
-            for row, chunk in enumerate(para.wrap(self.app.console, width) if para.plain
-                                        else [Text("")]):
+            for row, chunk in enumerate(wrap(para, width)):
                 items.append(((key, n, row), chunk))
         self.lines.set_lines(items)
         self.lines.scroll_to(y=0, animate=False, immediate=True, force=True)
+
+
+class Prose(Widget):
+    """Text wrapped as the lesson pane wraps it (Chinese between characters), for dialogs."""
+
+    DEFAULT_CSS = "Prose { height: auto; }"
+
+    def __init__(self, text: Text | str = "", *, id: str | None = None):
+        super().__init__(id=id)
+        self.text = Text(text) if isinstance(text, str) else text
+        self._wrapped: tuple[int, list[Text]] | None = None
+
+    def update(self, text: Text | str) -> None:
+        self.text = Text(text) if isinstance(text, str) else text
+        self._wrapped = None
+        self.refresh(layout=True)
+
+    def lines(self, width: int) -> list[Text]:
+        if self._wrapped is None or self._wrapped[0] != width:
+            rows = [r for part in self.text.split("\n", allow_blank=True)
+                    for r in wrap(part, max(width, 10))] if self.text.plain else []
+            self._wrapped = (width, rows)
+        return self._wrapped[1]
+
+    def get_content_height(self, container, viewport, width: int) -> int:  # noqa: ANN001
+        return len(self.lines(width))
+
+    def render(self) -> Text:
+        out = Text("\n").join(self.lines(self.content_size.width))
+        out.no_wrap = True
+        return out
 
 
 def paragraphs(text: str) -> list[str]:
@@ -110,7 +144,7 @@ def paragraphs(text: str) -> list[str]:
             item = line.lstrip().startswith(("- ", "* ", "|")) or line.startswith("    ")
             if lines and not item and line.strip():
                 nxt = line.strip()
-                cjk = lines[-1][-1] >= "\u2e80" or nxt[0] >= "\u2e80"  # no spaces in 中文
+                cjk = _is_wide(lines[-1][-1]) and _is_wide(nxt[0])  # no spaces in 中文
                 lines[-1] += ("" if cjk else " ") + nxt
             elif line.strip():
                 lines.append(line.rstrip())
@@ -138,3 +172,57 @@ def inline(text: str, code: Style) -> Text:
     out.append(text[at:])
     return out
 
+
+
+def _is_wide(ch: str) -> bool:
+    return ch >= "\u2e80"
+
+
+# A break may come after a space or between two wide (CJK) characters, but never before a
+# closing mark (，。） ...) nor after an opening one (（「 ...), as Chinese typesetting wants.
+_NO_BREAK_BEFORE = set("，。、：；！？）」』》〉】,.;:!?)]}")
+_NO_BREAK_AFTER = set("（「『《〈【([{")
+_ITEM = re.compile(r"\s*(?:[-*•]|\d+[.)]|[a-j]\)|\d+(?=  ))\s+")  # items, numbered lines
+
+
+def wrap(text: Text, width: int) -> list[Text]:
+    """`text` as lines of at most `width` cells: Latin words kept whole, Chinese broken
+    between characters, list items indented under their first word. Rich's own wrap breaks
+    only at spaces, which leaves a Chinese paragraph as one word folded mid-line."""
+    from rich.cells import cell_len
+
+    plain = text.plain
+    if not plain:
+        return [Text("")]
+    m = _ITEM.match(plain)
+    hang = cell_len(m.group(0)) if m and cell_len(m.group(0)) < width // 2 else 0
+    breaks = [i for i in range(1, len(plain)) if _may_break(plain[i - 1], plain[i])]
+    lines: list[Text] = []
+    start, room = 0, width
+    while start < len(plain):
+        end, used, last = start, 0, None
+        while end < len(plain) and used + cell_len(plain[end]) <= room:
+            used += cell_len(plain[end])
+            end += 1
+        if end < len(plain):
+            fits = [b for b in breaks if start < b <= end]
+            last = fits[-1] if fits else None
+            end = last if last is not None else max(end, start + 1)
+        line = text[start:end]
+        line.rstrip()
+        if lines and hang:
+            line = Text(" " * hang) + line
+        lines.append(line)
+        start = end
+        while start < len(plain) and plain[start] == " ":
+            start += 1
+        room = width - hang
+    return lines
+
+
+def _may_break(before: str, after: str) -> bool:
+    if after in _NO_BREAK_BEFORE or before in _NO_BREAK_AFTER:
+        return False
+    if before == " " or after == " ":
+        return True
+    return _is_wide(before) or _is_wide(after)

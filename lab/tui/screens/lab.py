@@ -186,7 +186,7 @@ class LabScreen(Screen):
                     pass
         if position is None and self.lesson is not None and self.lesson.run is not None \
                 and self.lesson.run.session is session:
-            position = session.position_of(self.lesson.run.visible_step())
+            position = session.position_of(self.lesson.start_step())
         session.go(position or self.model.first_step_position())
         self.state.at_end = False
         if not first:
@@ -755,7 +755,7 @@ class LabScreen(Screen):
         at it (and asks it); otherwise the lesson shows the page of the current step."""
         mode, s = self.lesson, self.session
         assert mode is not None and mode.run is not None
-        if mode.run.session is not s:
+        if mode.mirroring or mode.run.session is not s:
             return  # the learner edited the scenario: the lesson waits where it was
         g = s.global_index
         target = g + 1 if self.state.at_end else g
@@ -770,6 +770,7 @@ class LabScreen(Screen):
             self.call_after_refresh(self.action_predict)
             return
         mode.follow_step(g, self.state.at_end)
+        mode.step = g
 
     def _lesson_panels(self) -> list:
         return list(self.query("#lesson"))
@@ -785,9 +786,10 @@ class LabScreen(Screen):
         if page is None:  # a question blocks the way
             self.action_predict()
             return
-        if mode.run.session is self.session:  # the trace goes where the page is
-            self.session.goto_step(run.visible_step(page))
-            self.state.at_end = page.kind == "outro"
+        if run.session is not self.session:  # back from an edit or a quiz problem
+            self.set_session(run.session)
+        self.session.goto_step(run.visible_step(page))  # the trace goes where the page is
+        self.state.at_end = page.kind == "outro"
         for panel in self._lesson_panels():
             panel.redraw()
         self.show_step()
@@ -822,7 +824,7 @@ class LabScreen(Screen):
 
         if self.lesson is None:
             try:
-                self.lesson = LessonMode.load(lang=getattr(self.app, "lang", "en"))
+                self.lesson = LessonMode.load(lang=self.language())
             except OSError as err:
                 self.app.notify(f"cannot read the lessons: {err}", severity="error")
                 return
@@ -847,7 +849,7 @@ class LabScreen(Screen):
                             timeout=10)
             return
         self.set_session(run.session, first=not had_panel,
-                         position=run.session.position_of(run.visible_step()))
+                         position=run.session.position_of(mode.start_step()))
         if not had_panel:
             await self.relayout()
         else:
@@ -870,7 +872,7 @@ class LabScreen(Screen):
         if mode.run is None or mode.run.lesson.id != lesson_id:
             try:
                 entry = mode.find(lesson_id)
-                mode.entry, mode.run = entry, open_run(entry, mode.lang)
+                mode.entry, mode.run = entry, open_run(entry, mode.lang, self.session)
             except LessonProblem as err:
                 self.app.notify(str(err), title="The instructor's lesson", severity="warning")
                 return
@@ -895,38 +897,31 @@ class LabScreen(Screen):
             self.lesson.save()
 
     # -- the quiz ----------------------------------------------------------------------------
-    def action_quiz(self) -> None:
-        self.state.note = "making a quiz problem…"
-        self.show_step()
-        self._make_quiz()
+    def action_quiz(self, seed: int | None = None) -> None:
+        """The quiz dialog (lab.tui.screens.quiz); a problem chosen there opens here."""
+        from lab.tui.lesson_mode import progress_store
+        from lab.tui.screens.quiz import QuizScreen
 
-    @work(thread=True, exclusive=True, group="quiz")
-    def _make_quiz(self) -> None:
-        from lab.lessons.quiz import generate_quiz
+        lang = self.language()
+        store = self.lesson.store if self.lesson is not None else progress_store()
 
-        item = generate_quiz(count=1).items[0]
-        self.app.call_from_thread(self._ask_quiz, item)
+        def chosen(item) -> None:  # noqa: ANN001 (lab.lessons.quiz.QuizItem or None)
+            if item is not None:
+                from lab.lessons.i18n import t
 
-    def _ask_quiz(self, item) -> None:  # noqa: ANN001 (lab.lessons.quiz.QuizItem)
-        """Open the problem's scenario, ask before any step; then step to see why."""
-        from lab.tui.screens.predict import PredictScreen
+                self.set_session(item.session)
+                self.state.note = t("ui_quiz_traced", lang)
+                self.show_step()
 
-        lang = self.lesson.lang if self.lesson is not None else "en"
-        self.set_session(item.session)
-        self.state.note = f"quiz: {item.topic_text(lang)}"
-        self.show_step()
+        self.app.push_screen(QuizScreen(lang, seed, store), chosen)
 
-        def reveal():  # noqa: ANN202
-            from lab.lessons.i18n import t
-            from lab.lessons.questions import Verdict
+    def language(self) -> str:
+        """The lesson's language, else the locale's."""
+        if self.lesson is not None:
+            return self.lesson.lang
+        from lab.lessons.i18n import default_language
 
-            answer = item.answer_text(lang)
-            return Verdict(False, True, "", answer, t("verdict_shown", lang, answer=answer),
-                           item.decided())
-
-        self.app.push_screen(PredictScreen(
-            f"Quiz · {item.topic_text(lang)}", item.prompt(lang) + "\n\n" + item.scenario_text,
-            item.options(lang), lambda text: item.check(text, lang), reveal, lang))
+        return default_language()
 
     def action_toggle_theme(self) -> None:
         app = self.app

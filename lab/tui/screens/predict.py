@@ -16,7 +16,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from lab.lessons.i18n import t
 
@@ -61,7 +61,7 @@ class PredictScreen(ModalScreen[bool]):
         lang = self.lang
         from rich.style import Style
 
-        from lab.tui.panels.lesson import inline, paragraphs
+        from lab.tui.panels.lesson import Prose, inline, paragraphs
 
         body = Text("\n").join(inline(p, Style(color="cyan")) for p in paragraphs(self.prompt))
         body.stylize("bold")
@@ -70,10 +70,10 @@ class PredictScreen(ModalScreen[bool]):
         with Vertical() as box:
             box.border_title = self.title_text
             with VerticalScroll():
-                yield Static(body, id="predict-question")
-            yield Static(t("ui_predict_help", lang), id="predict-help")
+                yield Prose(body, id="predict-question")
+            yield Prose(t("ui_predict_help", lang), id="predict-help")
             yield Input(id="predict-input", restrict=r"[^\[\]]*")  # ] [ turn pages
-            yield Static("", id="predict-verdict")
+            yield Prose("", id="predict-verdict")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -88,7 +88,7 @@ class PredictScreen(ModalScreen[bool]):
             return
         verdict = self.reveal() if text == "?" else self.answer(text)
         lang = self.lang
-        out = self.query_one("#predict-verdict", Static)
+        out = self.query_one("#predict-verdict")
         if not verdict.readable:
             out.update(Text(t("ui_unreadable", lang, message=verdict.message), style="red"))
             return

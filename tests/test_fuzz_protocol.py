@@ -1,0 +1,162 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Fuzzing the follow-mode decoder: no bytes an instructor (or anyone) sends can crash it.
+
+The decoder returns only objects of a known version and type, counts what it drops, and
+finds valid frames again after garbage; a state message's fields either pass
+ClassState.from_json or raise BadState, nothing else.
+MMAPLAB_FUZZ_EXAMPLES sets how many inputs each test draws (benchmarks/fuzz_long.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lab.classroom.protocol import HEADER, MAGIC, MAX_FRAME, TYPES, VERSION, Decoder, encode
+from lab.classroom.state import BadState, ClassState
+
+EXAMPLES = int(os.environ.get("MMAPLAB_FUZZ_EXAMPLES", "200"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 1000,
+                database=None, suppress_health_check=list(HealthCheck))
+
+ABSURD = st.sampled_from([0, -1, 1 << 64, (1 << 64) - 1, -(1 << 63), 10**30, 1.5, float("nan"),
+                          True, None, "", "\x1b[2J", [], {}])
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20) | ABSURD,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                 max_size=4),
+    max_leaves=20)
+STATE = {"scenario": "p = mmap(NULL, 4096, 3, 0x22, -1, 0)\n", "source_name": "s.txt",
+         "statement": 0, "step": 3, "at_end": False, "breakpoints": [["do_mmap", None]],
+         "lesson": None, "page": None, "panel": "c", "address": None}
+
+
+@st.composite
+def states(draw) -> dict:
+    """A valid state with some fields replaced, dropped or added."""
+    doc = dict(STATE)
+    for _ in range(draw(st.integers(0, 3))):
+        key = draw(st.sampled_from([*STATE, "new_field"]))
+        if draw(st.integers(0, 4)) == 0:
+            doc.pop(key, None)
+        else:
+            doc[key] = draw(json_values)
+    return doc
+
+
+@st.composite
+def messages(draw) -> dict:
+    t = draw(st.sampled_from([*TYPES, "state", "state", "nope", ""]))
+    msg = {"v": draw(st.sampled_from([VERSION] * 6 + [0, 2, "1", None, 1.0])), "t": t}
+    if t == "state":
+        msg.update(seq=draw(st.integers() | ABSURD), sent=draw(st.floats() | ABSURD),
+                   state=draw(states() | json_values))
+    else:
+        msg.update(draw(st.dictionaries(st.text(max_size=8), json_values, max_size=3)))
+    return msg
+
+
+def frame(body: bytes, length: int | None = None) -> bytes:
+    return MAGIC + (len(body) if length is None else length).to_bytes(4, "big") + body
+
+
+@st.composite
+def streams(draw) -> bytes:
+    """Frames good and bad, garbage between them, lengths that lie."""
+    parts = []
+    for _ in range(draw(st.integers(1, 6))):
+        kind = draw(st.integers(0, 6))
+        if kind <= 2:
+            parts.append(encode(draw(messages())))
+        elif kind == 3:
+            parts.append(draw(st.binary(max_size=40)))
+        elif kind == 4:
+            parts.append(frame(draw(st.binary(max_size=40))))
+        elif kind == 5:  # a length that is not the body's
+            body = json.dumps(draw(messages())).encode()
+            parts.append(frame(body, draw(st.sampled_from(
+                [0, 1, len(body) - 1, len(body) + 1, MAX_FRAME, MAX_FRAME + 1, 0xFFFFFFFF]))))
+        else:  # deeply nested JSON
+            depth = draw(st.integers(1, 100_000))
+            parts.append(frame(b'{"v":1,"t":"state","state":' + b"[" * depth + b"]" * depth
+                               + b"}"))
+    return b"".join(parts)
+
+
+def chunks(draw, data: bytes) -> list[bytes]:
+    cuts = sorted(draw(st.lists(st.integers(0, len(data)), max_size=6)))
+    return [data[a:b] for a, b in zip([0, *cuts], [*cuts, len(data)])]
+
+
+def check_messages(out: list[dict]) -> None:
+    for m in out:
+        assert isinstance(m, dict) and m["v"] == VERSION and m["t"] in TYPES
+        if m["t"] == "state":
+            try:
+                ClassState.from_json(m.get("state"))
+            except BadState:
+                pass
+
+
+@FUZZ
+@given(st.data())
+def test_any_stream_in_any_chunks_decodes_without_raising(data):
+    stream = data.draw(streams())
+    decoder = Decoder()
+    out = []
+    for part in chunks(data.draw, stream):
+        out += decoder.feed(part)
+    check_messages(out)
+    c = decoder.counters
+    assert c.ok == len(out)
+    assert min(c.ok, c.malformed, c.oversized, c.unknown) >= 0
+
+
+@FUZZ
+@given(st.binary(max_size=2000))
+def test_random_bytes_decode_without_raising(data):
+    decoder = Decoder()
+    check_messages(decoder.feed(data))
+
+
+@FUZZ
+@given(st.lists(messages(), min_size=1, max_size=5), st.data())
+def test_valid_frames_split_anywhere_decode_to_the_same_messages(msgs, data):
+    stream = b"".join(encode(m) for m in msgs)
+    whole = Decoder().feed(stream)
+    decoder = Decoder()
+    split = []
+    for part in chunks(data.draw, stream):
+        split += decoder.feed(part)
+    assert json.dumps(split) == json.dumps(whole)
+
+
+@FUZZ
+@given(st.binary(max_size=60), st.lists(messages(), min_size=1, max_size=3))
+def test_garbage_before_valid_frames_costs_no_valid_message(junk, msgs):
+    if MAGIC[:1] in junk:
+        junk = junk.replace(MAGIC[:1], b"?")  # a stray "M" could start a lying header
+    good = Decoder().feed(b"".join(encode(m) for m in msgs))
+    assert Decoder().feed(junk + b"".join(encode(m) for m in msgs)) == good
+
+
+@FUZZ
+@given(states() | json_values)
+def test_state_fields_are_accepted_or_refused_with_bad_state(doc):
+    try:
+        state = ClassState.from_json(doc)
+    except BadState as err:
+        assert str(err)
+        return
+    assert state.position.statement >= 0 and state.position.step >= 0
+    assert state.address is None or 0 <= state.address < 1 << 64
+
+
+def test_a_header_of_maximum_length_is_skipped_not_buffered():
+    decoder = Decoder()
+    out = decoder.feed(HEADER.pack(MAGIC, 0xFFFFFFFF) + b"x" * 1000)
+    assert out == [] and decoder.counters.oversized == 1
+    assert len(decoder._buf) == 0  # the body is thrown away as it comes, never held

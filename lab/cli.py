@@ -493,7 +493,8 @@ def _lab_parser() -> argparse.ArgumentParser:
     ap.add_argument("--theme", metavar="THEME",
                     help="dark, light, or any Textual theme (default: from the terminal)")
     ap.add_argument("--lang", choices=("en", "zh"),
-                    help="language of the lessons (default: from the locale)")
+                    help="language of the lessons (default: the one you last took the lesson "
+                    "in, else the locale's)")
     ap.add_argument("--lessons", dest="lesson_dirs", action="append", default=[],
                     metavar="DIR", help="add an instructor's directory of lessons")
     return ap
@@ -505,7 +506,8 @@ def _lesson_parser() -> argparse.ArgumentParser:
                                  "where you left it (mmaplab lessons lists them).")
     ap.add_argument("lesson", metavar="N", help="a lesson number (from 1) or id")
     ap.add_argument("--lang", choices=("en", "zh"),
-                    help="language of the lessons (default: from the locale)")
+                    help="language of the lessons (default: the one you last took the lesson "
+                    "in, else the locale's)")
     ap.add_argument("--lessons", dest="lesson_dirs", action="append", default=[],
                     metavar="DIR", help="add an instructor's directory of lessons")
     ap.add_argument("--theme", metavar="THEME",

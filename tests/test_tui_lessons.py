@@ -280,3 +280,20 @@ async def test_a_follower_sees_the_instructors_page_and_no_question_stops_it():
         assert app.lab.lesson.run.index == question.index + 1
         assert app.lab.session.global_index == last  # past the unanswered question
         assert app.screen is app.lab  # and no prompt
+
+
+async def test_the_picker_keeps_each_lesson_on_one_line_at_80x24_in_chinese():
+    from rich.cells import cell_len
+    from textual.widgets import OptionList
+
+    app = lab(lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        listing = app.screen.query_one(OptionList)
+        width = listing.scrollable_content_region.width
+        prompts = [str(listing.get_option_at_index(i).prompt)
+                   for i in range(listing.option_count)]
+        assert len(prompts) == len(app.lab.lesson.course)
+        assert all(cell_len(p) <= width for p in prompts)
+        assert all(p.endswith(("未开始", "页")) for p in prompts)  # the status always shows

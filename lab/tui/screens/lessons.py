@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -42,14 +43,19 @@ class LessonsScreen(ModalScreen[int | None]):
     def compose(self):
         mode, lang = self.mode, self.mode.lang
         progress = mode.store.load()
+        # one line a lesson: the title gives way to the status (wrapped, a list is hard to read)
+        room = min(96, self.app.size.width * 98 // 100) - 8  # borders, padding, scrollbar
         options = []
         current = None
         for entry in mode.course:
             rec = progress.lesson(entry.id) if entry.ok else None
             done = bool(rec and rec.get("done"))
             mark = ("x" if self.ascii_only else "✓") if done else ("*" if rec else " ")
+            status = f"  {mode.status(entry)}"
             label = Text(f"{mark} {entry.number:>2}. {entry.title(lang)}")
-            label.append(f"  {mode.status(entry)}", style="dim")
+            label.truncate(max(room - cell_len(status), 12),
+                           overflow="ellipsis" if not self.ascii_only else "crop")
+            label.append(status, style="dim")
             options.append(Option(label, id=str(entry.number), disabled=not entry.available))
             if mode.entry is not None and entry.number == mode.entry.number:
                 current = len(options) - 1

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux
 
 class Tmux:
     def __init__(self, tmp: Path):
-        self.sock = f"mmaplab-class-{os.getpid()}"
+        self.sock = f"mmaplab-class-{os.getpid()}-{tmp.name[-24:]}"  # one server per test
         self.tmp = tmp
 
     def run(self, *args: str) -> str:

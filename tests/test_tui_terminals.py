@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import select
 import shlex
 import shutil
 import subprocess
@@ -341,6 +342,45 @@ def test_a_hangup_saves_progress_and_the_lab_exits_cleanly(lab):
     wait_until(lambda: not alive(pid), what=f"the lab {pid} outlived its terminal")
     assert t.progress.exists(), "the progress was not saved on the way out"
     assert not t.crash_dir.exists()  # a hangup is no crash
+
+
+def test_a_pty_closed_without_a_hangup_ends_the_lab_and_saves_progress(tmp_path, lab_cache):
+    """A pty that is not the lab's controlling terminal sends no SIGHUP when its other side
+    closes; its reads then see end-of-file forever, which once kept a lab spinning."""
+    import fcntl
+    import struct
+    import termios
+
+    master, slave = os.openpty()
+    fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    progress = tmp_path / "progress.json"
+    env = {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8",
+           "MMAPLAB_CACHE_DIR": str(lab_cache), "MMAPLAB_PROGRESS_FILE": str(progress),
+           "MMAPLAB_CRASH_DIR": str(tmp_path / "crash")}
+    proc = subprocess.Popen([sys.executable, "-m", "lab"], stdin=slave, stdout=slave,
+                            stderr=slave, env=env, start_new_session=True)  # no TIOCSCTTY
+    os.close(slave)
+    seen = b""
+    try:
+        # Read until the lab has drawn its lesson and gone quiet: a hangup while it still
+        # writes ends it through the failed write, which is not the case under test.
+        deadline, quiet_since = time.monotonic() + 60, time.monotonic()
+        while time.monotonic() < deadline:
+            if select.select([master], [], [], 0.1)[0]:
+                seen += os.read(master, 65536)
+                quiet_since = time.monotonic()
+            elif b"Lesson" in seen and time.monotonic() - quiet_since > 1.0:
+                break
+        assert b"Lesson" in seen, "the lab never drew its lesson"
+    finally:
+        os.close(master)
+    try:
+        status = proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise AssertionError("the lab outlived its terminal") from None
+    assert status == 128 + 1
+    assert progress.exists(), "the progress was not saved on the way out"
 
 
 @needs_tmux

@@ -4,13 +4,14 @@
 `problem()` says why a terminal cannot hold a full-screen app (TERM=dumb or unset, or input
 or output that is not a terminal), and `needs_terminal()` the paragraph the learner reads
 instead of a traceback. `LabDriver` is Textual's Linux driver made to survive the terminal
-going away (an SSH drop, a closed tmux pane): reads that fail with EIO and a SIGHUP (or a
-SIGTERM) end the app through its `terminal_lost`, which saves progress and exits; output for
-a terminal that is gone is dropped, so nothing blocks on it, and a watchdog ends the process
-if the clean exit does not come. The glyph set follows the locale (`lab.tui.glyphs.choose`),
-and what the app writes goes through `lab.tui.glyphs.drawable`, so that no character reaches
-a terminal that cannot draw it. `plain_command_palette` and `scrollbars_for` keep Textual's
-own palette and scrollbars to what such a terminal has.
+going away (an SSH drop, a closed tmux pane): reads that fail with EIO, a hangup seen by
+polling the terminal (a pty that is not the controlling terminal gets no SIGHUP), and a
+SIGHUP (or a SIGTERM) end the app through its `terminal_lost`, which saves progress and
+exits; output for a terminal that is gone is dropped, so nothing blocks on it, and a
+watchdog ends the process if the clean exit does not come. The glyph set follows the locale
+(`lab.tui.glyphs.choose`), and what the app writes goes through `lab.tui.glyphs.drawable`,
+so that no character reaches a terminal that cannot draw it. `plain_command_palette` and
+`scrollbars_for` keep Textual's own palette and scrollbars to what such a terminal has.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import select
 import signal
 import sys
 import threading
@@ -35,6 +37,8 @@ from lab.tui import glyphs as glyph_sets
 DUMB_TERMS = frozenset({"", "dumb", "unknown"})
 #: Seconds a lost terminal's clean exit may take before the process is ended anyway.
 EXIT_GRACE = 3.0
+#: How often (ms) the hangup watch wakes to see whether the app has ended by itself.
+HANGUP_POLL_MS = 500
 
 
 def problem(env: Mapping[str, str] | None = None,
@@ -141,6 +145,8 @@ class LabDriver(LinuxDriver):
             with contextlib.suppress(ValueError, OSError):  # not the main thread
                 self._old_handlers[sig] = signal.signal(sig, self._on_signal)
         super().start_application_mode()
+        threading.Thread(target=self._watch_hangup, daemon=True,
+                         name="mmaplab-hangup-watch").start()
 
     def stop_application_mode(self) -> None:
         super().stop_application_mode()
@@ -174,6 +180,22 @@ class LabDriver(LinuxDriver):
             if not _is_lost_error(err):
                 raise
             self._lose(0)
+
+    def _watch_hangup(self) -> None:
+        """A terminal whose other side closed without a SIGHUP (a pty that is not the
+        controlling terminal) reads as end-of-file forever, which Textual's input loop takes
+        for piped input and retries at once: poll for the hangup itself instead."""
+        watch = select.poll()
+        watch.register(self.fileno, 0)  # only POLLHUP, POLLERR and POLLNVAL, always reported
+        while not self.exit_event.is_set() and not self._ending.is_set():
+            try:
+                events = watch.poll(HANGUP_POLL_MS)
+            except OSError:
+                return
+            if any(mask & (select.POLLHUP | select.POLLERR | select.POLLNVAL)
+                   for _, mask in events):
+                self._lose(0)
+                return
 
     # -- ending ----------------------------------------------------------------------------
     def _on_signal(self, signum: int, frame) -> None:  # noqa: ANN001

@@ -78,7 +78,10 @@ class Session:
     """Record every statement of a scenario, then move over the steps in both directions."""
 
     def __init__(self, scenario: Scenario, machine: Machine | None = None,
-                 fold_after: int = DEFAULT_FOLD_AFTER):
+                 fold_after: int = DEFAULT_FOLD_AFTER,
+                 progress: Callable[[int, int], None] | None = None):
+        """Record `scenario`; `progress(done, total)`, if given, is called after each
+        statement (a long recording shows how far it has got)."""
         self.scenario = scenario
         self.machine = machine or default_machine()
         self.initial_maps = maps_rows(self.machine)
@@ -88,7 +91,7 @@ class Session:
         self._listeners: list[Callable[[Position], None]] = []
         self._pte_change_steps: list[int] | None = None
         self._history: _PteHistory | None = None
-        self._record_all(fold_after)
+        self._record_all(fold_after, progress)
         self._starts = []  # global index of each statement's first step
         total = 0
         for r in self.records:
@@ -97,10 +100,14 @@ class Session:
         self._total = total
 
     # -- recording -------------------------------------------------------------------------
-    def _record_all(self, fold_after: int) -> None:
+    def _record_all(self, fold_after: int,
+                    progress: Callable[[int, int], None] | None) -> None:
         run = Run(self.machine)
         recorder = Recorder(self.machine, fold_after=fold_after)
+        total = len(self.scenario)
         for i, stmt in enumerate(self.scenario):
+            if progress is not None:
+                progress(i, total)
             box: dict = {}
 
             def call(stmt=stmt, box=box):

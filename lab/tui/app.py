@@ -274,7 +274,10 @@ def open_lab(text: str, source_name: str, use_cache: bool = False, **kw) -> Mmap
 
         session = cache.load(text, source_name)
     if session is None:
-        session = Session(scenario)
+        from lab.tui.progress import ProgressLine
+
+        with ProgressLine() as progress:
+            session = Session(scenario, progress=progress)
         if use_cache:
             cache.save(text, source_name, session)
     return MmapLab(session, **kw)

@@ -3,53 +3,28 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from tmuxhelp import TmuxServer, needs_tmux
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+pytestmark = needs_tmux
 
 
-class Tmux:
+class Tmux(TmuxServer):
+    """One tmux server per test, a session per lab: the instructor's and the followers'."""
+
     def __init__(self, tmp: Path):
-        self.sock = f"mmaplab-class-{os.getpid()}-{tmp.name[-24:]}"  # one server per test
+        super().__init__("mmaplab-class")
         self.tmp = tmp
 
-    def run(self, *args: str) -> str:
-        return subprocess.run(["tmux", "-L", self.sock, "-f", "/dev/null", *args],
-                              capture_output=True, text=True, check=False).stdout
-
-    def start(self, name: str, argv: list[str], size=(100, 30)) -> None:
+    def start(self, name: str, argv: list[str], size=(100, 30)) -> None:  # noqa: ANN001
         cmd = " ".join(_quote(a) for a in argv)
-        self.run("new-session", "-d", "-s", name, "-x", str(size[0]), "-y", str(size[1]),
-                 f"cd {ROOT} && {cmd}; sleep 60")
-
-    def screen(self, name: str) -> list[str]:
-        return self.run("capture-pane", "-p", "-t", name).splitlines()
-
-    def keys(self, name: str, *keys: str) -> None:
-        self.run("send-keys", "-t", name, *keys)
-
-    def wait(self, name: str, pattern: str, timeout: float = 25.0) -> re.Match:
-        end = time.monotonic() + timeout
-        while True:
-            text = "\n".join(self.screen(name))
-            m = re.search(pattern, text)
-            if m:
-                return m
-            if time.monotonic() > end:
-                raise AssertionError(f"{name}: /{pattern}/ not on screen:\n{text}")
-            time.sleep(0.1)
-
-    def kill(self) -> None:
-        self.run("kill-server")
+        super().start(name, f"cd {ROOT} && {cmd}; sleep 60", *size)
 
 
 def _quote(a: str) -> str:
@@ -104,8 +79,8 @@ def test_instructor_steps_and_three_followers_mirror_detach_rejoin_reconnect(tmu
     assert now > want
     tmux.wait("F3", "  " + at(now))
     tmux.wait("F1", rf"instructor at step {now}/.*detached")
-    assert re.search(at(want), tmux.screen("F1")[0])  # stayed where it was
-    assert re.search(at(want + 1), tmux.screen("F2")[0])
+    assert re.search(at(want), tmux.screen("F1").splitlines()[0])  # stayed where it was
+    assert re.search(at(want + 1), tmux.screen("F2").splitlines()[0])
     tmux.keys("F1", "d")  # rejoin: jump to the instructor's current step
     tmux.wait("F1", "  " + at(now) + r".*\n.*following")
 
@@ -122,7 +97,7 @@ def test_instructor_steps_and_three_followers_mirror_detach_rejoin_reconnect(tmu
     tmux.keys("T", "q")
     for i in (1, 3):
         tmux.wait(f"F{i}", r"the instructor has left")
-        assert re.search(at(now), tmux.screen(f"F{i}")[0])
+        assert re.search(at(now), tmux.screen(f"F{i}").splitlines()[0])
 
 
 def test_followers_of_a_taught_lesson_see_the_instructors_page(tmux, tmp_path):

@@ -6,56 +6,26 @@ and the Chinese pane at 80x24. Each tmux server has its own socket and is always
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import sys
 import time
 import unicodedata
 
 import pytest
+from tmuxhelp import TmuxPane, needs_tmux
 
 from lab.tui.lesson_mode import LessonMode, open_run
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+pytestmark = needs_tmux
 
 
-class Lab:
+class Lab(TmuxPane):
     """One `mmaplab ...` in a private tmux server."""
 
     def __init__(self, tmp_path, args: str, width: int = 120, height: int = 40):
-        self.socket = f"L_lessons-{os.getpid()}-{time.monotonic_ns()}"
         env = {"MMAPLAB_CACHE_DIR": str(tmp_path / "cache"), "LANG": "C.UTF-8",
                "MMAPLAB_PROGRESS_FILE": os.environ["MMAPLAB_PROGRESS_FILE"]}
-        self.env = {**os.environ, **env}
-        self.env.pop("TMUX", None)
-        pairs = [a for k, v in env.items() for a in ("-e", f"{k}={v}")]
-        self.tmux("new-session", "-d", "-x", str(width), "-y", str(height), "-s", "L_lab",
-                  *pairs, f"{sys.executable} -m lab {args}")
-
-    def tmux(self, *args: str) -> str:
-        return subprocess.run(["tmux", "-L", self.socket, *args], env=self.env,
-                              capture_output=True, text=True, timeout=30).stdout
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "L_lab")
-
-    def wait_for(self, text: str, timeout: float = 30.0) -> str:
-        deadline = time.monotonic() + timeout
-        shown = ""
-        while time.monotonic() < deadline:
-            shown = self.screen()
-            if text in shown:
-                return shown
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen was:\n{shown}")
-
-    def keys(self, *keys: str) -> None:
-        for key in keys:  # one at a time: tmux reads "0x1000" whole as the character U+1000
-            self.tmux("send-keys", "-t", "L_lab", key)
-            time.sleep(0.05)
-
-    def type(self, text: str) -> None:
-        self.keys(*text)
+        super().__init__(f"{sys.executable} -m lab {args}", width, height, env,
+                         prefix="L_lessons")
 
     def page_to(self, text: str, limit: int = 12) -> str:
         """Press ] until `text` is on the screen."""
@@ -65,18 +35,6 @@ class Lab:
             self.keys("]")
             time.sleep(0.4)
         return self.wait_for(text)
-
-    def gone(self, timeout: float = 15.0) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if "L_lab" not in self.tmux("list-sessions"):
-                return True
-            time.sleep(0.1)
-        return False
-
-    def kill(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], env=self.env,
-                       capture_output=True, timeout=30)
 
 
 @pytest.fixture

@@ -13,22 +13,21 @@ import os
 import re
 import select
 import shlex
-import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from tmuxhelp import TmuxPane, needs_tmux, wait_until
 
 from lab.tui import glyphs, terminal
 
-needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 SCENARIO = "p = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)"
 _count = itertools.count()
 
 
-class Lab:
+class Lab(TmuxPane):
     """`python -m lab ARGS` in its own tmux server, with its files under `tmp`."""
 
     def __init__(self, tmp: Path, cache: Path, args: str = "",
@@ -36,7 +35,6 @@ class Lab:
                  unset: tuple[str, ...] = (), width: int = 120, height: int = 40,
                  survive_hangup: bool = False):
         n = next(_count)
-        self.socket = f"T2_lab_{os.getpid()}_{n}"
         self.tmp = tmp
         self.pid_file, self.status_file = tmp / f"pid-{n}", tmp / f"status-{n}"
         self.stty_file = tmp / f"stty-{n}"
@@ -55,42 +53,7 @@ class Lab:
         before, after = ("trap '' HUP; ", "") if survive_hangup else ("", "; sleep 60")
         command = (f"{before}cd {shlex.quote(os.getcwd())}; sh -c {shlex.quote(inner)}; "
                    f"echo $? > {self.status_file}; stty -a > {self.stty_file} 2>&1{after}")
-        self.env = {k: v for k, v in os.environ.items() if k != "TMUX"}
-        self.tmux("new-session", "-d", "-x", str(width), "-y", str(height), "-s", "lab",
-                  command)
-
-    def tmux(self, *args: str) -> str:
-        out = subprocess.run(["tmux", "-L", self.socket, *args], env=self.env,
-                             capture_output=True, text=True, timeout=30)
-        return out.stdout
-
-    def screen(self, escapes: bool = False) -> str:
-        return self.tmux("capture-pane", "-p", *(["-e"] if escapes else []), "-t", "lab")
-
-    def wait_for(self, text: str, timeout: float = 30.0) -> str:
-        deadline = time.monotonic() + timeout
-        shown = ""
-        while time.monotonic() < deadline:
-            shown = self.screen()
-            if text in shown:
-                return shown
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen was:\n{shown}")
-
-    def wait_gone(self, text: str, timeout: float = 30.0) -> None:
-        wait_until(lambda: text not in self.screen(), timeout,
-                   f"{text!r} stayed; the screen was:\n{self.screen()}")
-
-    def keys(self, *keys: str) -> None:
-        for key in keys:
-            self.tmux("send-keys", "-t", "lab", key)
-            time.sleep(0.05)
-
-    def resize(self, width: int, height: int) -> None:
-        self.tmux("resize-window", "-t", "lab", "-x", str(width), "-y", str(height))
-
-    def alternate_screen(self) -> bool:
-        return self.tmux("display", "-p", "-t", "lab", "#{alternate_on}").strip() == "1"
+        super().__init__(command, width, height, prefix="T2_lab")
 
     def pid(self) -> int:
         wait_until(lambda: self.pid_file.exists() and self.pid_file.read_text().strip())
@@ -100,21 +63,6 @@ class Lab:
         wait_until(lambda: self.status_file.exists() and self.status_file.read_text().strip(),
                    timeout, f"the lab did not exit; the screen was:\n{self.screen()}")
         return int(self.status_file.read_text())
-
-    def kill(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], env=self.env,
-                       capture_output=True, timeout=30)
-        path = Path(os.environ.get("TMUX_TMPDIR", "/tmp")) / f"tmux-{os.getuid()}" / self.socket
-        path.unlink(missing_ok=True)
-
-
-def wait_until(ready, timeout: float = 15.0, what: str = "never happened") -> None:  # noqa: ANN001
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if ready():
-            return
-        time.sleep(0.05)
-    raise AssertionError(what)
 
 
 def alive(pid: int) -> bool:

@@ -4,61 +4,19 @@ capture-pane. A private tmux server (its own socket) is started and always kille
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import sys
 import time
 
 import pytest
+from tmuxhelp import TmuxPane, needs_tmux
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+pytestmark = needs_tmux
 
 
-class Tmux:
+class Tmux(TmuxPane):
     def __init__(self, tmp_path, width: int = 120, height: int = 40, args: str = "--demo"):
-        self.socket = f"mmaplab-test-{os.getpid()}-{width}x{height}"
-        self.env = {**os.environ, "MMAPLAB_CACHE_DIR": str(tmp_path / "cache"),
-                    "LANG": "C.UTF-8"}
-        self.env.pop("TMUX", None)
-        command = f"{sys.executable} -m lab {args}".strip()
-        self.tmux("new-session", "-d", "-x", str(width), "-y", str(height), "-s", "lab",
-                  "-e", f"MMAPLAB_CACHE_DIR={self.env['MMAPLAB_CACHE_DIR']}",
-                  "-e", "LANG=C.UTF-8", command)
-
-    def tmux(self, *args: str) -> str:
-        out = subprocess.run(["tmux", "-L", self.socket, *args], env=self.env,
-                             capture_output=True, text=True, timeout=30)
-        return out.stdout
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "lab")
-
-    def wait_for(self, text: str, timeout: float = 30.0) -> str:
-        deadline = time.monotonic() + timeout
-        shown = ""
-        while time.monotonic() < deadline:
-            shown = self.screen()
-            if text in shown:
-                return shown
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen was:\n{shown}")
-
-    def keys(self, *keys: str) -> None:
-        for key in keys:
-            self.tmux("send-keys", "-t", "lab", key)
-            time.sleep(0.05)
-
-    def alive(self) -> bool:
-        return "lab" in self.tmux("list-sessions")
-
-    def kill(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], env=self.env,
-                       capture_output=True, timeout=30)
-        path = os.path.join(os.environ.get("TMUX_TMPDIR", "/tmp"), f"tmux-{os.getuid()}",
-                            self.socket)
-        if os.path.exists(path):
-            os.unlink(path)
+        env = {"MMAPLAB_CACHE_DIR": str(tmp_path / "cache"), "LANG": "C.UTF-8"}
+        super().__init__(f"{sys.executable} -m lab {args}".strip(), width, height, env)
 
 
 @pytest.fixture

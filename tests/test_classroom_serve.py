@@ -61,11 +61,11 @@ def test_openssh_client_sees_the_lab_steps_it_and_a_resize_reflows_it(keys, tmp_
         tmux.keys("S", "s", "s")
         tmux.wait("S", rf"step (?:\d+/\d+ \()?{step + 2}/\d+(?! \()")
         # drawn at the client's 120x40: the medium layout, C beside Python, stack below
-        top = tmux.screen("S")[1]
+        top = tmux.screen("S").splitlines()[1]
         assert "C source" in top and "Python twin" in top and "Call stack" not in top
         tmux.run("resize-window", "-t", "S", "-x", "170", "-y", "46")
         tmux.wait("S", r"C source.*Python twin.*Call stack")
-        assert len(tmux.screen("S")[0]) <= 170
+        assert len(tmux.screen("S").splitlines()[0]) <= 170
         tmux.keys("S", "q")  # the lab quits, the server closes the channel, ssh exits
         end = time.monotonic() + 10
         while tmux.run("display", "-p", "-t", "S", "#{pane_current_command}").strip() \

@@ -284,40 +284,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page_checkpoint": {"en": "checkpoint", "zh": "检查点"},
     "page_outro": {"en": "summary", "zh": "小结"},
     "at_statement": {"en": "statement {n} ({text})", "zh": "第 {n} 条语句（{text}）"},
-    # -- the lab's lesson pane ---------------------------------------------------------------
-    "ui_answer_hint": {"en": "Predict first: press A to answer. The step waits for you.",
-                       "zh": "先预测：按 A 作答。答完之后才会执行下一步。"},
-    "ui_lesson_keys": {"en": "] next page · [ previous page · A answer · o lessons · L 中文",
-                       "zh": "] 下一页 · [ 上一页 · A 作答 · o 课程列表 · L English"},
-    "ui_predict": {"en": "Predict", "zh": "预测"},
-    "ui_predict_help": {
-        "en": "Type the letter of an option or a value, then Enter. ? shows the answer; "
-              "Esc answers later.",
-        "zh": "输入选项字母或数值，按回车。输入 ? 直接看答案；按 Esc 稍后再答。"},
-    "ui_continue": {"en": "Enter or Esc: go on.", "zh": "回车或 Esc：继续。"},
-    "ui_unreadable": {"en": "Not understood: {message}", "zh": "无法识别：{message}"},
-    "ui_blocked": {"en": "answer the question first (A), or ? in it to see the answer",
-                   "zh": "请先回答问题（A），或在问题里输入 ? 查看答案"},
-    "ui_lessons_title": {"en": "Lessons", "zh": "课程"},
-    "ui_lessons_help": {"en": "Enter opens a lesson where you left it; Esc closes.",
-                        "zh": "回车打开课程（从上次停下的地方继续）；Esc 关闭。"},
-    "ui_lesson_done": {"en": "Lesson finished: o picks the next one.",
-                       "zh": "本课完成：按 o 选择下一课。"},
-    "ui_quiz": {"en": "Quiz", "zh": "小测"},
-    "ui_quiz_title": {"en": "Quiz · seed {seed} · {n}/{count} · {topic}",
-                      "zh": "小测 · 种子 {seed} · {n}/{count} · {topic}"},
-    "ui_quiz_making": {"en": "The simulator is making problems…", "zh": "模拟器正在出题……"},
-    "ui_quiz_none": {"en": "No problem could be made from this seed.",
-                     "zh": "这个种子没能生成题目。"},
-    "ui_predict_help_quiz": {
-        "en": "Type the letter of an option or a value, then Enter. ? shows the answer; "
-              "Esc closes.",
-        "zh": "输入选项字母或数值，按回车。输入 ? 直接看答案；按 Esc 关闭。"},
-    "ui_quiz_after": {"en": "Enter: the next problem · t: step through it in the lab · "
-                            "Esc: close",
-                      "zh": "回车：下一题 · t：在实验台里逐步查看 · Esc：关闭"},
-    "ui_quiz_traced": {"en": "quiz problem: step through it (o or ] goes back to the lesson)",
-                       "zh": "小测题目：逐步查看（按 o 或 ] 回到课程）"},
     # -- progress --------------------------------------------------------------------------
     "progress_recovered": {
         "en": "warning: {path} could not be read ({detail}); it was kept as {backup} and "

@@ -18,11 +18,14 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
 from textual.screen import Screen
 
 from lab.stepping.session import Session
 from lab.tui import crash, terminal
 from lab.tui import glyphs as glyph_sets
+from lab.tui.i18n import LANGUAGES, MESSAGES, default_language, t, use_bindings
 from lab.tui.screens.lab import LabScreen
 
 if TYPE_CHECKING:
@@ -99,12 +102,23 @@ class MmapLab(App):
     ENABLE_COMMAND_PALETTE = True
     AUTO_FOCUS = None  # keys go to the lab; Tab or a number key picks a panel
 
+    lang: reactive[str] = reactive("en", init=False)
+    """The language of the whole app: chrome, narration and lesson (L switches it)."""
+
     def __init__(self, session: Session, *, env: Mapping[str, str] | None = None,
                  theme: str | None = None, exit_after_first_frame: bool = False,
-                 lesson: LessonMode | None = None):
+                 lesson: LessonMode | None = None, lang: str | None = None):
+        """`lang`: the app's language; by default the lesson's, else the locale's (of
+        `env`)."""
         super().__init__()
         self.lesson = lesson  # the lesson being taken (lab.tui.lesson_mode), if any
         env = os.environ if env is None else env
+        if lang not in LANGUAGES:
+            lang = lesson.lang if lesson is not None else default_language(env)
+        if lesson is not None:
+            lesson.set_language(lang)
+        self.set_reactive(MmapLab.lang, lang)
+        self._use_language_bindings(lang)
         self.glyphs = glyph_sets.choose(env)
         self.set_class(self.glyphs.ascii, "-ascii", update=False)  # for every screen's CSS
         self.set_class(self.glyphs is glyph_sets.CONSOLE, "-console", update=False)
@@ -115,6 +129,24 @@ class MmapLab(App):
         if start_theme not in self.available_themes:
             start_theme = DARK_THEME
         self.theme = start_theme
+
+    # -- the language ---------------------------------------------------------------------------
+    def watch_lang(self, lang: str) -> None:
+        self._use_language_bindings(lang)
+        for screen in self.screen_stack:
+            changed = getattr(screen, "language_changed", None)
+            if changed is not None:
+                changed(lang)
+
+    def _use_language_bindings(self, lang: str) -> None:
+        """Textual's own keys (the palette's, ^q) in the app's language."""
+        use_bindings(self, [
+            Binding(self.COMMAND_PALETTE_BINDING, "command_palette", t("key_palette", lang),
+                    show=False, key_display=self.COMMAND_PALETTE_DISPLAY, priority=True,
+                    tooltip=t("tip_palette", lang)),
+            Binding("ctrl+q", "quit", t("key_quit", lang), tooltip=t("tip_quit_app", lang),
+                    show=False, priority=True),
+        ])
 
     # -- the terminal and failures (lab.tui.terminal, lab.tui.crash) --------------------------
     crash_report: crash.Crash | None = None  # set when an unexpected error ended the lab
@@ -162,11 +194,16 @@ class MmapLab(App):
         return await super().run_action(action, default_namespace, namespaces)
 
     def action_command_palette(self) -> None:
-        if self.glyphs is glyph_sets.UNICODE or not self.use_command_palette:
+        if not self.use_command_palette:
             return super().action_command_palette()
         from textual.command import CommandPalette
 
-        if not CommandPalette.is_open(self):  # its magnifying glass and ellipsis: not ASCII
+        if CommandPalette.is_open(self):
+            return
+        if self.glyphs is glyph_sets.UNICODE:
+            self.push_screen(CommandPalette(id="--command-palette",
+                                            placeholder=t("palette_search", self.lang)))
+        else:  # its magnifying glass and ellipsis: not ASCII
             self.push_screen(terminal.plain_command_palette(id="--command-palette"))
 
     def get_default_screen(self) -> Screen:
@@ -189,10 +226,11 @@ class MmapLab(App):
     def on_mount(self) -> None:
         if self.lesson is not None:
             for warning in self.lesson.warnings:  # e.g. a corrupt progress file, backed up
-                self.notify(warning, title="Progress", severity="warning", timeout=12)
+                self.notify(warning, title=t("notify_progress", self.lang),
+                            severity="warning", timeout=12)
         for rec in self.session.records:
             if rec.error is not None:  # the statement the simulator could not run
-                self.notify(str(rec.error), title="This statement cannot run",
+                self.notify(str(rec.error), title=t("notify_cannot_run", self.lang),
                             severity="error", timeout=10)
 
 
@@ -208,7 +246,12 @@ class MmapLab(App):
 
     # -- the command palette: every action of the lab, by name ----------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        lang = self.lang
+        for cmd in super().get_system_commands(screen):  # Textual's own, in the app's words
+            key = f"sys_{cmd.title}"
+            if key in MESSAGES:
+                cmd = cmd._replace(title=t(key, lang), help=t(key + "_help", lang))
+            yield cmd
         try:
             lab = self.lab
         except LookupError:
@@ -219,37 +262,27 @@ class MmapLab(App):
                 continue
             seen.add(b.action)
             key = self.get_key_display(b)
-            yield SystemCommand(f"{b.tooltip or b.description} ({key})", b.description,
-                                _runner(lab, b.action))
+            yield SystemCommand(t("palette_key", lang, title=b.tooltip or b.description,
+                                  key=key), b.description, _runner(lab, b.action))
         extra = (
-            ("Quiz: a random problem to predict", "OSTEP-style: the simulator makes a "
-             "scenario, you predict, then see the answer and the C that decided it",
-             lambda: lab.call_later(lab.action_quiz)),
-            ("Edit the current statement", "replace it with another (the editor opens "
-             "with its text)", lambda: lab.call_later(lab.action_edit_current)),
-            (f"Add a breakpoint{self.glyphs.ellipsis}", "at a C line or function, optionally "
-             "with a condition (mm/mmap.c:1317 if flags & MAP_POPULATE)", self._ask_breakpoint),
-            ("Clear all breakpoints", "remove every breakpoint", lab.clear_breakpoints),
-            ("Show VmFlags in the VMA panel", "toggle the VmFlags column (v in the panel)",
-             lab.action_toggle_vmflags),
-            ("Follow the step in the page tables", "forget the chosen address",
-             lambda: lab.set_address(None)),
-            ("Follow the execution marker", "scroll the C panel back to the current line",
-             lambda: [c.follow() for c in lab.query("CSourcePanel")]),
+            ("cmd_quiz", lambda: lab.call_later(lab.action_quiz)),
+            ("cmd_edit_current", lambda: lab.call_later(lab.action_edit_current)),
+            ("cmd_breakpoint", self._ask_breakpoint),
+            ("cmd_clear", lab.clear_breakpoints),
+            ("cmd_vmflags", lab.action_toggle_vmflags),
+            ("cmd_follow_pt", lambda: lab.set_address(None)),
+            ("cmd_follow_c", lambda: [c.follow() for c in lab.query("CSourcePanel")]),
         )
-        for title, help_text, callback in extra:
-            yield SystemCommand(title, help_text, callback)
+        for key, callback in extra:
+            yield SystemCommand(t(key, lang, ellipsis=self.glyphs.ellipsis),
+                                t(key + "_help", lang), callback)
 
     def _ask_breakpoint(self) -> None:
         from lab.tui.screens.ask import AskScreen
 
         lab = self.lab
-        self.push_screen(AskScreen(
-            "Add a breakpoint",
-            "A C line (mm/mmap.c:1317) or a function (do_mmap), then optionally "
-            "`if CONDITION`: an integer expression of the locals, true when not 0 "
-            "(flags & MAP_FIXED, len - 4096).",
-            lab.add_breakpoint))
+        self.push_screen(AskScreen(t("ask_breakpoint", self.lang),
+                                   t("ask_breakpoint_help", self.lang), lab.add_breakpoint))
 
 
 def _runner(screen: LabScreen, action: str):

@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.reactive import reactive
 
+from lab.tui.i18n import lang_of, t
 from lab.tui.panels.base import Panel, TextLine
 
 
@@ -25,7 +26,8 @@ class DeckBar(TextLine):
 
 
 class Deck(Vertical):
-    """Panels in a stack; only `active` is displayed."""
+    """Panels in a stack; only `active` is displayed. `names` maps a panel's id to the
+    lab.tui.i18n key of its name in the bar (else the panel's own title)."""
 
     DEFAULT_CSS = """
     Deck { height: 1fr; width: 1fr; }
@@ -51,9 +53,10 @@ class Deck(Vertical):
 
     def _bar(self) -> Content:
         parts = []
+        lang = lang_of(self)
         active = next((p for p in self.panels if p.id == self.active), None)
         for p in self.panels:
-            name = self.names.get(p.id or "", p.TITLE)
+            name = t(self.names.get(p.id or "", p.TITLE), lang)
             label = f" {p.KEY} {name}{'!' if p.id in self.flagged else ''} "
             if p.id == self.active:
                 parts.append(f"[reverse bold]{label}[/]")
@@ -83,7 +86,7 @@ class Deck(Vertical):
 
     def refresh_bar(self) -> None:
         active = next((p for p in self.panels if p.id == self.active), None)
-        key = (self.active, tuple(sorted(self.flagged)),
+        key = (lang_of(self), self.active, tuple(sorted(self.flagged)),
                str(active.border_title) if active is not None else "")
         if key != self._last_bar:  # (Content compares by text alone: compare what it shows)
             self._last_bar = key

@@ -20,6 +20,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
 from lab.scenario import FUNCTIONS, ScenarioError, parse_statement
+from lab.tui.i18n import lang_of, t, use_bindings
 from lab.tui.panels.base import overlay_style
 
 _WORD = re.compile(r"[A-Za-z_]\w*$")
@@ -53,11 +54,19 @@ class NameSuggester(Suggester):
         return value + best[len(prefix):]
 
 
-class StatementInput(Input):
-    BINDINGS = [
-        Binding("tab", "complete", "Complete the name", show=False, priority=True),
-        Binding("escape", "close", "Close the editor", show=False),
+def _input_bindings(lang: str) -> list[Binding]:
+    return [
+        Binding("tab", "complete", t("key_complete", lang), show=False, priority=True),
+        Binding("escape", "close", t("key_close_editor", lang), show=False),
     ]
+
+
+class StatementInput(Input):
+    BINDINGS = _input_bindings("en")
+
+    def set_language(self, lang: str) -> None:
+        use_bindings(self, _input_bindings(lang))
+        self.placeholder = t("editor_placeholder", lang)
 
     def action_complete(self) -> None:
         if self._suggestion and len(self._suggestion) > len(self.value):
@@ -109,10 +118,17 @@ class ScenarioEditor(Vertical):
 
     def compose(self):
         yield Static("", id="editor-title")
-        yield StatementInput(placeholder="a statement, e.g. p = mmap(NULL, 4096, PROT_READ, "
-                             "MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)", suggester=self.suggester,
-                             compact=True, id="editor-input")
+        field = StatementInput(suggester=self.suggester, compact=True, id="editor-input")
+        field.set_language(lang_of(self))
+        yield field
         yield Static("", id="editor-message")
+
+    def set_language(self, lang: str) -> None:
+        """The app's language changed: the hints in it (an open editor is checked again)."""
+        self.input.set_language(lang)
+        if self.is_open:
+            self._show_title()
+            self.check(self.input.value)
 
     @property
     def input(self) -> StatementInput:
@@ -120,16 +136,20 @@ class ScenarioEditor(Vertical):
 
     def open(self, text: str = "", replace: int | None = None) -> None:
         self.replace = replace
-        title = f"Replace statement {replace + 1}" if replace is not None else \
-            "Add a statement at the end"
-        self.query_one("#editor-title", Static).update(
-            Text(f"{title}: Enter runs it, Tab completes a name, Escape closes",
-                 style=overlay_style(self, "editor--hint")))
+        self._show_title()
         self.add_class("-open")
         self.input.value = text
         self.input.cursor_position = len(text)
         self.input.focus()
         self.check(text)
+
+    def _show_title(self) -> None:
+        lang, replace = lang_of(self), self.replace
+        title = t("editor_replace", lang, n=replace + 1) if replace is not None else \
+            t("editor_add", lang)
+        self.query_one("#editor-title", Static).update(
+            Text(t("editor_keys", lang, title=title),
+                 style=overlay_style(self, "editor--hint")))
 
     def close(self) -> None:
         self.remove_class("-open")
@@ -154,7 +174,8 @@ class ScenarioEditor(Vertical):
         msg = self.query_one("#editor-message", Static)
         hint = overlay_style(self, "editor--hint")
         if not value.strip():
-            msg.update(Text("Functions: " + ", ".join(FUNCTIONS), style=hint))
+            msg.update(Text(t("editor_functions", lang_of(self), names=", ".join(FUNCTIONS)),
+                            style=hint))
             return False
         try:
             stmt = parse_statement(value, 1, "<input>", self.constants(),
@@ -171,7 +192,7 @@ class ScenarioEditor(Vertical):
             more = f" (+{len(words) - 8})" if len(words) > 8 else ""
             text.append(" ".join(words[:8]) + more, style=hint)
         elif stmt is not None:
-            text.append("OK: Enter runs it",
+            text.append(t("editor_ok", lang_of(self)),
                         style=overlay_style(self, "editor--ok"))
         msg.update(text)
         return stmt is not None

@@ -223,11 +223,18 @@ class LessonMode:
 
     def toggle_language(self) -> str:
         i = LANGUAGES.index(self.lang) if self.lang in LANGUAGES else 0
-        self.lang = LANGUAGES[(i + 1) % len(LANGUAGES)]
+        return self.set_language(LANGUAGES[(i + 1) % len(LANGUAGES)])
+
+    def set_language(self, lang: str) -> str:
+        """Take the lesson on in `lang`; an open one is saved in it (its next start opens in
+        it too)."""
+        if lang == self.lang:
+            return lang
+        self.lang = lang
         if self.run is not None:
-            self.run.set_language(self.lang)
-            self.save()  # the next start opens in this language too
-        return self.lang
+            self.run.set_language(lang)
+            self.save()
+        return lang
 
     def save(self) -> None:
         """Write this run's progress (atomically; a failure is a warning, never a crash)."""

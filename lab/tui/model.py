@@ -4,8 +4,9 @@
 `LabModel` wraps a `Session`. `LabModel.view(pos)` gives a `StepView`: the step, the state
 at it and what the last step changed, in the terms the panels draw. Cheap parts are filled in
 at once; the rest (flags, errors, page tables) are computed on first use and kept, so a panel
-that is not on screen costs nothing. Views are cached by position, so stepping back and forth
-costs a dictionary lookup.
+that is not on screen costs nothing. Views are cached by position and language, so stepping
+back and forth costs a dictionary lookup, and a view's words are in the language it was made in
+(`LabModel.lang`, set by the screen: "en" or "zh").
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from functools import cached_property
 from typing import Any
 
 from lab.kernel.include.linux.mm import FOLL_NAMES, VM_FLAG_NAMES
-from lab.kernel.include.uapi.errno import ERRNO_NAMES, MMAP_ERRNO_MEANINGS
+from lab.kernel.include.uapi.errno import ERRNO_NAMES
 from lab.kernel.include.uapi.mman import MAP_HUGE_SHIFT, MAP_NAMES, PROT_NAMES
 from lab.source.cindex import CFunction, CIndex, default_index
 from lab.stepping.capture import VmaPicture, format_value
@@ -25,6 +26,8 @@ from lab.stepping.record import Step
 from lab.stepping.session import Position, Session, StatementRecord
 from lab.stepping.state import VmaView
 from lab.stepping.text import describe_changes
+from lab.tui.narration import errno_meaning
+from lab.tui.narration_i18n import note_words
 
 ULONG = 1 << 64
 FLAG_WORDS = ("prot", "flags", "vm_flags", "gup_flags")
@@ -67,14 +70,16 @@ def as_errno(value: int | None) -> int | None:
     return None
 
 
-def changes_words(changes) -> list[str]:  # noqa: ANN001
+def changes_words(changes, lang: str = "en") -> list[str]:  # noqa: ANN001
     """What a step changed, in words; a folded loop's thousands of PTEs are not counted."""
     if len(changes.ptes) > 4096:
         from dataclasses import replace
 
-        return describe_changes(replace(changes, ptes=[])) + \
+        words = describe_changes(replace(changes, ptes=[])) + \
             [f"{len(changes.ptes):,} PTEs written"]
-    return describe_changes(changes)
+    else:
+        words = describe_changes(changes)
+    return [note_words(w, lang) for w in words] if lang != "en" else words
 
 
 # -- flags ------------------------------------------------------------------------------------
@@ -229,6 +234,7 @@ class StepView:
     def __init__(self, model: LabModel, pos: Position, at_end: bool = False):
         s = model.session
         self.model = model
+        self.lang: str = model.lang  # the language of this view's words, fixed when it is made
         self.session = s
         self.pos = pos
         self.at_end = at_end
@@ -282,7 +288,7 @@ class StepView:
     @cached_property
     def changes_text(self) -> list[str]:
         """What the last step did, in words."""
-        return changes_words(self.last.changes) if self.last is not None else []
+        return changes_words(self.last.changes, self.lang) if self.last is not None else []
 
     def last_wrote(self, page: int) -> bool:
         """Did the last step write the leaf entry at `page` (its address, page aligned)?"""
@@ -379,13 +385,13 @@ class StepView:
 
     @cached_property
     def error(self) -> ErrorInfo | None:
-        return self.model.error_info(self.pos.statement, self.global_index)
+        return self.model.error_info(self.pos.statement, self.global_index, self.lang)
 
     @cached_property
     def narration(self) -> list[str]:
         from lab.tui.narration import narrate
 
-        return narrate(self)
+        return narrate(self, self.lang)
 
     # -- page tables ---------------------------------------------------------------------------
     def walk(self, addr: int):
@@ -414,7 +420,8 @@ class LabModel:
         self.session = session
         self.index = index or default_index()
         self.statements = list(session.scenario)
-        self._views: OrderedDict[tuple[Position, bool], StepView] = OrderedDict()
+        self.lang = "en"  # the learner's language for every view's words: "en" or "zh"
+        self._views: OrderedDict[tuple[Position, bool, str], StepView] = OrderedDict()
         self._infos: dict[int, _StatementInfo] = {}
         self._errors: dict[int, tuple | None] = {}
         self._warm: set[tuple] = set()
@@ -445,7 +452,7 @@ class LabModel:
 
     def view(self, pos: Position | None = None, at_end: bool = False) -> StepView:
         pos = pos or self.session.position
-        key = (pos, at_end)
+        key = (pos, at_end, self.lang)
         v = self._views.get(key)
         if v is None:
             v = self._views[key] = StepView(self, pos, at_end)
@@ -469,7 +476,7 @@ class LabModel:
         return Position(0, 0)
 
     # -- errors --------------------------------------------------------------------------------
-    def error_info(self, i: int, here: int) -> ErrorInfo | None:
+    def error_info(self, i: int, here: int, lang: str = "en") -> ErrorInfo | None:
         if i not in self._errors:
             self._errors[i] = self._find_error(i)
         found = self._errors[i]
@@ -477,7 +484,9 @@ class LabModel:
             return None
         info, g = found
         reached = g is not None and here >= g
-        return ErrorInfo(**{**info.__dict__, "reached": reached})
+        # the cache keeps what the trace says; the meaning is put in the asked language here
+        return ErrorInfo(**{**info.__dict__, "reached": reached,
+                            "meaning": errno_meaning(info.name, lang)})
 
     def _find_error(self, i: int) -> tuple[ErrorInfo, int | None] | None:
         rec = self.session.records[i]
@@ -485,7 +494,7 @@ class LabModel:
         if ev is None or ev.errno is None:
             return None
         number = next((n for n, e in ERRNO_NAMES.items() if e == ev.errno), 0)
-        meaning = MMAP_ERRNO_MEANINGS.get(ev.errno, "")
+        meaning = errno_meaning(ev.errno)
         steps = rec.trace.steps
         # returns propagate up the stack; the origin is the deepest step that returned it,
         # preferring a literal `return -EACCES;`

@@ -6,7 +6,10 @@ a `return -EXXX` says what that errno means; an `if` says what it checks and, fr
 step, whether it was taken; a call names its callee; a loop summary says what was folded.
 On top sits `SENTENCES`, hand-written words for the key statements of the chain, keyed by
 the C function and the start of the statement's text (white space folded). Lessons extend
-it with `SENTENCES.update(...)`.
+it with `SENTENCES.update(...)` (and `SENTENCES_ZH.update(...)` for the Chinese).
+
+Every function takes `lang` ("en" or "zh"): the Chinese sentences are in narration_zh.py
+under the same keys, and the derived text is one template per language (narration_i18n.py).
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from typing import TYPE_CHECKING
 
 from lab.kernel.include.uapi.errno import ERRNO_NAMES, MMAP_ERRNO_MEANINGS
 from lab.stepping.capture import format_value
+from lab.tui.narration_i18n import note_words, t
+from lab.tui.narration_zh import ERRNO_MEANINGS_ZH, NOT_MODELLED_ZH, SENTENCES_ZH
 
 if TYPE_CHECKING:
     from lab.tui.model import StepView
@@ -501,15 +506,24 @@ SENTENCES: dict[tuple[str, str], str] = {
 }
 
 
-def _lookup(function: str, text: str) -> str | None:
-    hit = SENTENCES.get((function, text))
-    if hit is not None:
-        return hit
-    best = None
-    for (fn, start), sentence in SENTENCES.items():
-        if fn == function and text.startswith(start) and (best is None or len(start) > best[0]):
-            best = (len(start), sentence)
-    return best[1] if best else None
+def _key(function: str, text: str) -> tuple[str, str] | None:
+    """The SENTENCES key for a statement: its exact text, else the longest matching start."""
+    if (function, text) in SENTENCES:
+        return function, text
+    starts = [k for k in SENTENCES if k[0] == function and text.startswith(k[1])]
+    return max(starts, key=lambda k: len(k[1]), default=None)
+
+
+def _lookup(function: str, text: str, lang: str = "en") -> str | None:
+    key = _key(function, text)
+    if key is None:
+        return None
+    return SENTENCES_ZH.get(key) or SENTENCES[key] if lang == "zh" else SENTENCES[key]
+
+
+def not_modelled_words(reason: str, lang: str = "en") -> str:
+    """The twin's reason for not modelling a statement, in `lang` (English if untranslated)."""
+    return NOT_MODELLED_ZH.get(reason, reason) if lang == "zh" else reason
 
 
 _CALL = re.compile(r"([A-Za-z_]\w*)\s*\(")
@@ -524,12 +538,24 @@ def _callee(text: str) -> str | None:
     return None
 
 
-def errno_sentence(name: str) -> str:
+def errno_meaning(name: str, lang: str = "en") -> str:
+    """What an errno means for mmap(2), in `lang` (English if untranslated)."""
+    if lang == "zh" and name in ERRNO_MEANINGS_ZH:
+        return ERRNO_MEANINGS_ZH[name]
+    return MMAP_ERRNO_MEANINGS.get(name, "")
+
+
+_SENTENCE_END = re.compile(r"(?<!e\.g)(?<!i\.e)\. ")  # "e.g. MAP_SYNC" does not end one
+
+
+def errno_sentence(name: str, lang: str = "en") -> str:
     """The gist of an errno's meaning for mmap(2): its first clause."""
-    meaning = MMAP_ERRNO_MEANINGS.get(name, "")
+    meaning = errno_meaning(name, lang)
     if not meaning:
         return ""
-    sentence = meaning.split(". ")[0].rstrip(".")
+    if lang == "zh" and name in ERRNO_MEANINGS_ZH:
+        return meaning.split("。")[0] + "。"  # the Chinese is written with its gist first
+    sentence = _SENTENCE_END.split(meaning)[0].rstrip(".")
     head, colon, _ = sentence.partition(": ")
     if len(sentence) > 120 and colon and len(head) >= 30:
         sentence = head
@@ -555,7 +581,7 @@ def _next_here(view: StepView):  # noqa: ANN202
 _DECLARED = re.compile(r"([A-Za-z_]\w*)\s*(?:\[[^]]*\])?\s*=(?!=)")
 
 
-def _assigned(view: StepView, text: str, declaration: bool) -> str | None:
+def _assigned(view: StepView, text: str, declaration: bool, lang: str = "en") -> str | None:
     """'len becomes 0x2000' for `len = PAGE_ALIGN(len);`, from the next step's locals."""
     m = (_DECLARED.search if declaration else _ASSIGN.match)(text)
     if not m:
@@ -568,9 +594,9 @@ def _assigned(view: StepView, text: str, declaration: bool) -> str | None:
     after = nxt.locals[name]
     if not (after is None or isinstance(after, (int, str)) or hasattr(after, "start")):
         return None  # an object the trace keeps only by its kind
-    if before is not _MISSING and before == after:
-        return f"{name} stays {format_value(name, after, view.step.function)}."
-    return f"{name} becomes {format_value(name, after, view.step.function)}."
+    value = format_value(name, after, view.step.function)
+    return t("stays" if before is not _MISSING and before == after else "becomes", lang,
+             name=name, value=value)
 
 
 _MISSING = object()
@@ -604,113 +630,107 @@ def _if_taken(view: StepView) -> bool | None:
     return nxt.c_line == body.line and body.line > if_end
 
 
-def narrate(view: StepView) -> list[str]:
+def narrate(view: StepView, lang: str = "en") -> list[str]:
     """A few sentences for the step at `view`: what this line does, why, and what it did."""
     step = view.step
     if step is None:
-        return _statement_words(view)
+        return _statement_words(view, lang)
     if step.kind == "fold":
-        return [f"Folded: {step.note}.", "The state panels show the state after every "
-                "folded round; the trace keeps the first rounds in full."]
+        return [t("fold", lang, note=note_words(step.note or "", lang)), t("fold_state", lang)]
     out: list[str] = []
     text = view.c_statement_text
     kind = view.c_kind
     if step.not_modelled:
-        out.append(f"Not modelled: {step.not_modelled}.")
-    sentence = _lookup(step.function, text)
+        out.append(t("not_modelled", lang, reason=not_modelled_words(step.not_modelled, lang)))
+    sentence = _lookup(step.function, text, lang)
     if sentence:
         out.append(sentence)
     if kind == "if":
         taken = _if_taken(view)
         cond = text[2:].strip() if text.startswith("if") else text
-        if taken is True:
-            out.append(f"The condition {cond} is true here: the branch is taken.")
-        elif taken is False:
-            out.append(f"The condition {cond} is false here: the branch is skipped.")
+        if taken is not None:
+            out.append(t("if_true" if taken else "if_false", lang, cond=cond))
     elif kind == "return":
         err = _returned_errno(text)
         if err:
-            out.append(f"Returns -{err}: {errno_sentence(err)}")
+            out.append(t("returns_errno", lang, err=err, meaning=errno_sentence(err, lang)))
         elif step.ret is not None:
             value = "0" if step.ret == 0 else format_value("ret", step.ret)
-            out.append(f"Returns {value} to the caller.")
+            out.append(t("returns", lang, value=value))
     elif kind == "goto":
-        label = text.removeprefix("goto").strip(" ;")
-        out.append(f"Jumps to {label}: the kernel's way to share clean-up code.")
+        out.append(t("goto", lang, label=text.removeprefix("goto").strip(" ;")))
     elif kind == "label" and not sentence:
-        out.append(f"The label {text} starts a shared exit path.")
+        out.append(t("label", lang, text=text))
     if view.next is not None and view.next.depth > step.depth and not step.not_modelled:
-        callee = view.next.function
-        out.append(f"Calls {callee}(): s steps into it, n runs it and stops after.")
+        out.append(t("calls_traced", lang, callee=view.next.function))
     elif not step.not_modelled and kind in ("expression", "declaration"):
         callee = _callee(text)
         if callee and not sentence:
-            out.append(f"Calls {callee}() (not traced further: a helper the twin inlines).")
+            out.append(t("calls_inlined", lang, callee=callee))
     if kind in ("expression", "declaration") and not step.not_modelled:
-        value = _assigned(view, text, kind == "declaration")
+        value = _assigned(view, text, kind == "declaration", lang)
         if value:
             out.append(value)
         elif not sentence:
             m = _FIELD.match(text)
             if m:
-                out.append(f"Stores {m.group(2)} in {m.group(1)}.")
+                out.append(t("stores", lang, value=m.group(2), field=m.group(1)))
     if step.changes:
         from lab.tui.model import changes_words
 
-        did = changes_words(step.changes)
+        did = changes_words(step.changes, lang)
         if did:
-            out.append("Running it: " + "; ".join(did[:3]) + ("; …" if len(did) > 3 else ""))
+            more = t("list_more", lang) if len(did) > 3 else ""
+            out.append(t("running", lang, did=t("list_sep", lang).join(did[:3]) + more))
     if not out:
         out.append(text or step.c_location)
     return out
 
 
-def _statement_words(view: StepView) -> list[str]:
+#: What a statement the lab does not trace is for, by its function (template keys).
+_UNTRACED = {"open": "what_open", "close": "what_close", "setrlimit": "what_setrlimit",
+             "capset": "what_capset", "personality": "what_personality",
+             "sysctl": "what_sysctl"}
+
+
+def _statement_words(view: StepView, lang: str = "en") -> list[str]:
     stmt = view.statement
     rec = view.record
     if view.at_end:
-        words = ["The scenario has ended. The panels show the final state of the process."]
+        words = [t("ended", lang)]
         if rec.event is not None and rec.event.errno:
-            words.append(f"The last call failed with {rec.event.errno}.")
-        return words + [outcome(st.text.strip(), r.event) for st, r in
+            words.append(t("last_failed", lang, errno=rec.event.errno))
+        return words + [outcome(st.text.strip(), r.event, lang) for st, r in
                         zip(view.model.statements, view.session.records)]
     func = getattr(stmt, "func", "")
     if rec.error is not None:
-        return [f"This statement could not run: {rec.error.message}"]
+        return [t("could_not_run", lang, message=rec.error.message)]
     if func == "mmap":
-        return ["This mmap() is not traced (no steps were recorded)."]
-    what = {
-        "open": "opens a file in the simulated file system: the set-up for file mappings. "
-                "The lab traces mmap, not open.",
-        "close": "closes a file descriptor; mappings of the file stay valid.",
-        "setrlimit": "changes a resource limit of the process.",
-        "capset": "gives the process capabilities (it starts with none).",
-        "personality": "sets the process's personality flags.",
-        "sysctl": "is the administrator changing a machine setting (no system call of "
-                  "the process).",
-    }.get(func, "is not traced by the lab.")
+        return [t("mmap_untraced", lang)]
+    what = t(_UNTRACED.get(func, "what_other"), lang)
     result = ""
-    if rec.event is not None and rec.event.ret is not None:
-        result = f" It returned {rec.event.ret}" + (f" ({rec.event.errno})" if rec.event.errno
-                                                     else "") + "."
-    return [f"{func}() {what}{result}", "Press s to go on to the next statement."]
+    ev = rec.event
+    if ev is not None and ev.ret is not None:
+        result = t("returned_errno", lang, ret=ev.ret, errno=ev.errno) if ev.errno else \
+            t("returned", lang, ret=ev.ret)
+    return [t("statement", lang, func=func, what=what, result=result), t("press_s", lang)]
 
 
-def outcome(text: str, event) -> str:  # noqa: ANN001 (lab.runner.Event)
+def outcome(text: str, event, lang: str = "en") -> str:  # noqa: ANN001 (lab.runner.Event)
     """One line of the end-of-scenario summary: what a statement gave back."""
     if event is None:
         return f"  {text}"
-    text = f"line {event.line}: {text}"
+    text = t("outcome_line", lang, n=event.line, text=text)
     if event.signal:
-        where = f" at {event.si_addr:#x}" if event.si_addr is not None else ""
+        where = t("signal_at", lang, addr=f"{event.si_addr:#x}") \
+            if event.si_addr is not None else ""
         code = f" ({event.si_code})" if event.si_code else ""
-        return f"  {text}  → {event.signal}{code}{where}: the process would end here"
+        return t("outcome_signal", lang, text=text, signal=event.signal, code=code, where=where)
     if event.errno:
         return f"  {text}  → -{event.errno}"
     if event.value is not None:
-        return f"  {text}  → reads {event.value:#x}"
+        return t("outcome_reads", lang, text=text, value=f"{event.value:#x}")
     if event.ret is None:
         return f"  {text}"
     ret = f"{event.ret:#x}" if event.ret > 0xFFFF else str(event.ret)
     return f"  {text}  → {ret}"
-

@@ -17,6 +17,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -28,6 +29,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from lab.tui.glyphs import UNICODE, Glyphs
+from lab.tui.i18n import lang_of, t
 
 if TYPE_CHECKING:
     from lab.tui.model import StepView
@@ -120,7 +122,8 @@ class LineList(ScrollView, can_focus=True):
 
     def _update_hint(self) -> None:
         n, h, top = len(self._source), self.size.height, int(self.scroll_y)
-        hint = "" if n <= h or h <= 0 else f"{top + 1}-{min(top + h, n)} of {n:,}"
+        hint = "" if n <= h or h <= 0 else t("lines_hint", lang_of(self), first=top + 1,
+                                             last=min(top + h, n), count=f"{n:,}")
         if hint != self._hint:
             self._hint = hint
             if self.on_hint is not None:
@@ -212,7 +215,7 @@ class Panel(Widget):
     Panel:focus-within { border: round $accent; border-title-color: $accent; }
     """
 
-    TITLE = ""
+    TITLE = ""  # the lab.tui.i18n key of the title ("panel_c": "C source", "C 源码")
     KEY = ""  # the number key that shows it
     LINES: type = None  # type: ignore[assignment]  # the LineList class, if the panel has one
 
@@ -248,8 +251,19 @@ class Panel(Widget):
     def _set_hint(self, hint: str) -> None:
         self.border_subtitle = hint
 
+    @property
+    def lang(self) -> str:
+        return lang_of(self)
+
     def title_text(self) -> str:
-        return f"{self.KEY} {self.TITLE}" if self.KEY else self.TITLE
+        title = t(self.TITLE, self.lang) if self.TITLE else ""
+        return f"{self.KEY} {title}" if self.KEY else title
+
+    def relabel(self) -> None:
+        """The app's language changed: the title now, the lines at the next view (their
+        cache is keyed by content, not by language)."""
+        self.border_title = self.title_text()
+        self.lines.clear_cache()
 
     @property
     def glyphs(self) -> Glyphs:
@@ -266,8 +280,8 @@ class Panel(Widget):
         g = self.glyphs
         title = f" {g.sep} ".join((self.title_text(), *[d for d in details if d]))
         room = self.size.width - 6
-        if room > 10 and len(title) > room:
-            title = title[: room - len(g.ellipsis)] + g.ellipsis
+        if room > 10 and cell_len(title) > room:  # cells: a Chinese character takes two
+            title = set_cell_size(title, room - cell_len(g.ellipsis)).rstrip() + g.ellipsis
         if title != self.border_title:
             self.border_title = title
 
@@ -312,9 +326,14 @@ class Panel(Widget):
 
 
 def wrapped(text: Text, width: int, key: Hashable) -> list[Line]:
-    """A paragraph as lines of a LineList, wrapped to width."""
+    """A paragraph as lines of a LineList, wrapped to width (Chinese between characters, as
+    the lesson pane wraps it; rich breaks only at spaces)."""
     from rich.console import Console
 
+    if any(ch >= "\u2e80" for ch in text.plain):
+        from lab.tui.panels.lesson import wrap
+
+        return [((key, width, i), line) for i, line in enumerate(wrap(text, max(width, 10)))]
     console = Console(width=max(width, 10), legacy_windows=False)
     return [((key, width, i), line) for i, line in
             enumerate(text.wrap(console, max(width, 10)))]

@@ -36,6 +36,7 @@ from textual.widgets.text_area import Selection, TextAreaTheme
 from lab.source.cindex import C_LANGUAGE, CFunction, CIndex, default_index
 from lab.source.highlight import C_HIGHLIGHT_QUERY, TAB_SIZE, capture_styles
 from lab.tui.glyphs import UNICODE, Glyphs
+from lab.tui.i18n import t
 from lab.tui.model import StepView
 from lab.tui.panels.base import Panel, overlay_style
 
@@ -316,7 +317,7 @@ class CSourcePanel(Panel):
     """The kernel C of the current step, following it from function to function and file to
     file; the title says where: file:line and the function."""
 
-    TITLE = "C source"
+    TITLE = "panel_c"
     KEY = "1"
     DEFAULT_CSS = """
     CSourcePanel { width: 1fr; }
@@ -366,7 +367,7 @@ class CSourcePanel(Panel):
                 self.code.display = False
                 empty.display = True
             words = view.narration if view.at_end else view.narration[:1]  # + each result
-            empty.update(Text("\n".join(words) or "No C for this statement."))
+            empty.update(Text("\n".join(words) or t("c_none", self.lang)))
             self.set_title()
             return
         if not self.code.display:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from lab.tui.i18n import t
 from lab.tui.model import StepView
 from lab.tui.panels.base import Panel
 
 
 class CallStackPanel(Panel):
-    TITLE = "Call stack"
+    TITLE = "panel_stack"
     KEY = "3"
     COMPONENT_CLASSES = {"call-stack--current", "call-stack--where"}
     DEFAULT_CSS = """
@@ -25,7 +26,7 @@ class CallStackPanel(Panel):
         step = view.step
         lines = self.lines
         if step is None:
-            lines.set_lines([(("none",), Text("(no call in progress)", style="italic"))])
+            lines.set_lines([(("none",), Text(t("stack_none", self.lang), style="italic"))])
             return
         current, where = self.style("call-stack--current"), self.style("call-stack--where")
         items = []
@@ -40,4 +41,4 @@ class CallStackPanel(Panel):
                         style=where)
             items.append(((depth, frame.function, frame.c_path, frame.c_line, width), text))
         lines.set_lines(items)
-        self.set_title(f"depth {step.depth}")
+        self.set_title(t("stack_depth", self.lang, depth=step.depth))

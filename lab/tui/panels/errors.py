@@ -12,11 +12,13 @@ from rich.text import Text
 
 from lab.tui.glyphs import UNICODE, Glyphs
 from lab.tui.model import StepView
+from lab.tui.narration_i18n import t
 from lab.tui.panels.base import Panel
+from lab.tui.panels.lesson import wrap as wrap_between_characters
 
 
 class ErrorsPanel(Panel):
-    TITLE = "Error"
+    TITLE = "panel_errors"
     KEY = "8"
     COMPONENT_CLASSES = {"errors--name", "errors--code", "errors--label", "errors--value"}
     DEFAULT_CSS = """
@@ -37,9 +39,9 @@ class ErrorsPanel(Panel):
     def show_view(self, view: StepView) -> None:
         lines = self.lines
         err = view.error
+        lang = view.lang
         if err is None:
-            lines.set_lines([(("none",), Text("No error on this call's path.",
-                                              style="italic"))])
+            lines.set_lines([(("none", lang), Text(t("err_none", lang), style="italic"))])
             self.set_title()
             return
         name_s, code_s = self.style("errors--name"), self.style("errors--code")
@@ -48,27 +50,34 @@ class ErrorsPanel(Panel):
         out: list[Text] = []
         head = Text(f"-{err.name} ({-err.number})", style=name_s)
         if err.step_global is not None:
-            where = "here" if view.global_index == err.step_global else \
-                "passed" if err.reached else "ahead: press E to go there"
-            head.append(f"  returned at step {err.step_global + 1} ({where})", style=label_s)
+            where = t("err_here" if view.global_index == err.step_global else
+                      "err_passed" if err.reached else "err_ahead", lang)
+            head.append(t("err_returned_at", lang, n=err.step_global + 1, where=where),
+                        style=label_s)
         out.append(head)
         if err.c_location:
-            t = Text("returned by ", style=label_s)
-            t.append(err.c_text or "", style=code_s)
-            t.append(f"  {err.c_location}", style=label_s)
+            line = Text(t("err_returned_by", lang), style=label_s)
+            line.append(err.c_text or "", style=code_s)
+            line.append(f"  {err.c_location}", style=label_s)
             if err.function:
-                t.append(f" in {err.function}()", style=label_s)
-            out.extend(t.wrap(self.app.console, width))
+                line.append(t("err_in", lang, function=err.function), style=label_s)
+            out.extend(self._wrap(line, width, lang))
         if err.condition:
-            t = Text("because    ", style=label_s)
-            t.append(err.condition, style=code_s)
-            t.append(f" was true ({err.condition_location})", style=label_s)
-            out.extend(t.wrap(self.app.console, width))
+            line = Text(t("err_because", lang), style=label_s)
+            line.append(err.condition, style=code_s)
+            line.append(t("err_was_true", lang, where=err.condition_location), style=label_s)
+            out.extend(self._wrap(line, width, lang))
             for name, value in err.values:
                 v = Text(f"    {name} = ", style=label_s)
                 v.append(value, style=value_s)
                 out.append(v)
-        out.extend(Text("mmap(2): " + err.meaning).wrap(self.app.console, width))
-        items = [(("e", t.plain, i, width), t) for i, t in enumerate(out)]
+        out.extend(self._wrap(Text(t("err_meaning", lang, meaning=err.meaning)), width, lang))
+        items = [(("e", line.plain, i, width), line) for i, line in enumerate(out)]
         lines.set_lines(items)
         self.set_title(err.name)
+
+    def _wrap(self, text: Text, width: int, lang: str) -> list[Text]:
+        """Rich wraps only at spaces; Chinese breaks between characters."""
+        if lang == "zh":
+            return wrap_between_characters(text, width)
+        return list(text.wrap(self.app.console, width))

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from lab.stepping.capture import bit_name, flag_word
 from lab.tui.glyphs import UNICODE, Glyphs
+from lab.tui.i18n import t
 from lab.tui.model import FlagBit, FlagWord, StepView
 from lab.tui.panels.base import Panel
 
@@ -25,7 +26,7 @@ _HELP = {
 
 
 class FlagsPanel(Panel):
-    TITLE = "Flags"
+    TITLE = "panel_flags"
     KEY = "7"
     COMPONENT_CLASSES = {"flags--word", "flags--where", "flags--set", "flags--cleared",
                          "flags--bit"}
@@ -57,26 +58,26 @@ class FlagsPanel(Panel):
         word_s, where_s = self.style("flags--word"), self.style("flags--where")
         set_s, clr_s, bit_s = (self.style("flags--set"), self.style("flags--cleared"),
                                self.style("flags--bit"))
-        g = self.glyphs
+        g, lang = self.glyphs, self.lang
         head = Text(w.name, style=word_s)
         if w.value is None:
-            head.append("  not seen yet in this call", style=where_s)
+            head.append(t("flags_unseen", lang), style=where_s)
             return [(("h", w.name, None), head)]
         head.append(f" = {w.value:#x}")
         if w.function:
-            head.append(f"  in {w.function}", style=where_s)
+            head.append(t("flags_in", lang, function=w.function), style=where_s)
         out = [(("h", w.name, w.value, w.function), head)]
         if not w.bits:
-            out.append((("z", w.name), Text("  (no bits set)", style=where_s)))
+            out.append((("z", w.name), Text(t("flags_no_bits", lang), style=where_s)))
         for b in w.bits:
             mark = g.added if b.change == "set" else g.removed if b.change == "cleared" else " "
             style = set_s if b.change == "set" else clr_s if b.change == "cleared" else bit_s
-            t = Text(f" {mark}", style=style)
-            t.append(f"{b.bit:#10x} ", style=where_s)
-            t.append(b.name, style=style)
+            line = Text(f" {mark}", style=style)
+            line.append(f"{b.bit:#10x} ", style=where_s)
+            line.append(b.name, style=style)
             if b.change:
-                t.append(f"  {b.change} by the last step", style=where_s)
-            out.append((("b", w.name, b), t))
+                line.append(t(f"flags_{b.change}", lang), style=where_s)
+            out.append((("b", w.name, b), line))
         return out
 
 

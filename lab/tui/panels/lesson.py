@@ -15,7 +15,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
-from lab.lessons.i18n import t
+from lab.tui.i18n import t
 from lab.tui.model import StepView
 from lab.tui.panels.base import Panel
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 class LessonPanel(Panel):
-    TITLE = "Lesson"
+    TITLE = "panel_lesson"
     KEY = "l"
     COMPONENT_CLASSES = {"lesson--heading", "lesson--question", "lesson--right",
                          "lesson--wrong", "lesson--keys", "lesson--code"}
@@ -53,7 +53,7 @@ class LessonPanel(Panel):
     def show_view(self, view: StepView) -> None:
         mode = self.mode
         if mode is None or mode.run is None:
-            self.lines.set_lines([(("none",), Text("No lesson: press o to pick one."))])
+            self.lines.set_lines([(("none",), Text(t("lesson_none", self.lang)))])
             return
         run, lang = mode.run, mode.lang
         page = run.page

@@ -8,12 +8,13 @@ from rich.text import Text
 
 from lab.stepping.capture import format_value
 from lab.tui.glyphs import UNICODE, Glyphs
+from lab.tui.i18n import t
 from lab.tui.model import StepView
 from lab.tui.panels.base import Panel
 
 
 class LocalsPanel(Panel):
-    TITLE = "Locals"
+    TITLE = "panel_locals"
     KEY = "4"
     COMPONENT_CLASSES = {"locals--name", "locals--changed"}
     DEFAULT_CSS = """
@@ -33,7 +34,7 @@ class LocalsPanel(Panel):
         lines = self.lines
         rows = view.locals_rows
         if not rows:
-            lines.set_lines([(("none",), Text("(no locals)", style="italic"))])
+            lines.set_lines([(("none",), Text(t("locals_none", self.lang), style="italic"))])
             self.set_title()
             return
         name_style, changed_style = self.style("locals--name"), self.style("locals--changed")

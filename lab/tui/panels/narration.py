@@ -6,11 +6,13 @@ from __future__ import annotations
 from rich.text import Text
 
 from lab.tui.model import StepView
+from lab.tui.narration_i18n import t
 from lab.tui.panels.base import Panel
+from lab.tui.panels.lesson import wrap as wrap_between_characters
 
 
 class NarrationPanel(Panel):
-    TITLE = "What happens here"
+    TITLE = "panel_narration"
     KEY = "0"
     COMPONENT_CLASSES = {"narration--did"}
     DEFAULT_CSS = """
@@ -23,15 +25,23 @@ class NarrationPanel(Panel):
     def show_view(self, view: StepView) -> None:
         lines = self.lines
         width = max(lines.size.width - 1, 20)
+        lang = view.lang
         items = []
         for para in view.narration:
-            for row, chunk in enumerate(Text(para).wrap(self.app.console, width)):
+            for row, chunk in enumerate(self._wrap(Text(para), width, lang)):
                 items.append((("n", para, row, width), chunk))
         did = view.changes_text
         if did:
-            text = "Last step: " + "; ".join(did[:4]) + ("; ..." if len(did) > 4 else "")
+            text = t("last_step", lang) + t("list_sep", lang).join(did[:4]) + \
+                (t("panel_more", lang) if len(did) > 4 else "")
             style = self.style("narration--did")
-            for row, chunk in enumerate(Text(text, style=style).wrap(self.app.console, width)):
+            for row, chunk in enumerate(self._wrap(Text(text, style=style), width, lang)):
                 items.append((("d", text, row, width), chunk))
         lines.set_lines(items)
         lines.scroll_to(y=0, animate=False, immediate=True, force=True)
+
+    def _wrap(self, text: Text, width: int, lang: str) -> list[Text]:
+        """Rich wraps only at spaces; Chinese breaks between characters."""
+        if lang == "zh":
+            return wrap_between_characters(text, width)
+        return list(text.wrap(self.app.console, width))

@@ -15,6 +15,7 @@ import bisect
 from rich.text import Text
 
 from lab.tui.glyphs import UNICODE, Glyphs
+from lab.tui.i18n import t
 from lab.tui.model import StepView
 from lab.tui.panels.base import Panel, wrapped
 from lab.tui.panels.vmas import human
@@ -23,12 +24,11 @@ from lab.tui.panels.vmas import human
 PTE_BITS = (("P", 1 << 0), ("RW", 1 << 1), ("US", 1 << 2), ("A", 1 << 5), ("D", 1 << 6),
             ("PSE", 1 << 7), ("G", 1 << 8), ("NX", 1 << 63))
 _SHIFTS = {"PGD": 39, "PUD": 30, "PMD": 21, "PTE": 12}
-_NEXT = {"PGD": "PUD table", "PUD": "PMD table", "PMD": "PTE table", "PTE": "page"}
 PFN_MASK = ((1 << 52) - 1) & ~0xFFF
 
 
 class PageTablePanel(Panel):
-    TITLE = "Page tables"
+    TITLE = "panel_pt"
     KEY = "6"
     COMPONENT_CLASSES = {"page-tables--on", "page-tables--off", "page-tables--level",
                          "page-tables--written", "page-tables--dim", "page-tables--map"}
@@ -59,15 +59,16 @@ class PageTablePanel(Panel):
         height = max(lines.size.height, 6)
         addr = self.shown_address(view)
         dim = self.style("page-tables--dim")
+        lang = self.lang
         if addr is None:
-            lines.set_lines(wrapped(Text(
-                "No address yet: the mapping gets one when get_unmapped_area() picks it. "
-                "Press a to choose one.", style=dim), width - 1, "none"))
+            lines.set_lines(wrapped(Text(t("pt_none", lang), style=dim), width - 1,
+                                    ("none", lang)))
             self.set_title()
             return
         items: list = []
-        follow = "" if self.address is not None else " (following the step)"
-        head = Text(f"address {addr:#x}", style=self.style("page-tables--level"))
+        follow = "" if self.address is not None else t("pt_following", lang)
+        head = Text(t("pt_address", lang, addr=f"{addr:#x}"),
+                    style=self.style("page-tables--level"))
         head.append(follow, style=dim)
         items.append((("a", addr, follow), head))
         walk = view.walk(addr)
@@ -78,10 +79,11 @@ class PageTablePanel(Panel):
             pfn = (walk[-1].entry & PFN_MASK) >> 12
             offset = addr & ((1 << _SHIFTS[walk[-1].level]) - 1)
             items.append((("pfn", pfn), Text(
-                f"{g.arrow} physical {(pfn << 12) | offset:#x} (PFN {pfn:#x})", style=dim)))
+                t("pt_physical", lang, arrow=g.arrow, phys=f"{(pfn << 12) | offset:#x}",
+                  pfn=f"{pfn:#x}"), style=dim)))
         elif walk:
             items.append((("nf", walk[-1].level), Text(
-                f"{walk[-1].level} entry empty: an access here would fault", style=dim)))
+                t("pt_empty", lang, level=walk[-1].level), style=dim)))
         items.extend(self._present_map(view, addr, width, height - len(items) - 1))
         lines.set_lines(items)
         self.set_title(f"{addr:#x}")
@@ -98,12 +100,12 @@ class PageTablePanel(Panel):
             text.append(name + " ", style=on if ws.entry & bit else off)
         pfn = (ws.entry & PFN_MASK) >> 12
         if ws.entry & 1 and width >= 64:
-            text.append(f"{self.glyphs.arrow} {_NEXT[ws.level] if not ws.leaf else 'page'} "
-                        f"{pfn:#x}", style=dim)
+            what = t("pt_next_" + (ws.level if not ws.leaf else "PTE"), self.lang)
+            text.append(f"{self.glyphs.arrow} {what} {pfn:#x}", style=dim)
         is_written = ws.leaf and view.last_wrote(addr & ~((1 << shift) - 1))
         if is_written:
             text.stylize(self.style("page-tables--written"))
-            text.append("  written by the last step")
+            text.append(t("pt_written", self.lang))
         key = (ws.level, ws.index, ws.entry, depth, is_written, width)
         return key, text
 
@@ -111,9 +113,9 @@ class PageTablePanel(Panel):
         vmas = view.vmas
         i = bisect.bisect_right([v.start for v in vmas], addr) - 1
         dim = self.style("page-tables--dim")
+        lang = self.lang
         if i < 0 or not vmas[i].start <= addr < vmas[i].end:
-            return [(("novma", addr), Text("No VMA covers this address at this step.",
-                                           style=dim))]
+            return [(("novma", addr), Text(t("pt_no_vma", lang), style=dim))]
         v = vmas[i]
         pages = (v.end - v.start) >> 12
         rows = max(1, min(rows - 1, 6))
@@ -121,17 +123,16 @@ class PageTablePanel(Panel):
         counts = view.present_map(v.start, v.end, cells)
         if counts is None:
             return [(("pm-wait", v.start, v.end), Text(
-                f"counting the present pages of this {human(v.end - v.start)} VMA...",
-                style=dim))]
+                t("pt_counting", lang, size=human(v.end - v.start)), style=dim))]
         cells = len(counts)
         per = pages / cells
         present = sum(counts)
         g = self.glyphs
-        title = Text(f"present pages of this {human(v.end - v.start)} VMA: "
-                     f"{present:,}/{pages:,}", style=dim)
+        title = Text(t("pt_present", lang, size=human(v.end - v.start), present=f"{present:,}",
+                       pages=f"{pages:,}"), style=dim)
         if per > 1:
-            title.append(f"; 1 cell = {per:,.0f} pages", style=dim)
-        out = wrapped(title, width - 1, ("pm", v.start, v.end, present, cells))
+            title.append(t("pt_cell", lang, per=f"{per:,.0f}"), style=dim)
+        out = wrapped(title, width - 1, ("pm", v.start, v.end, present, cells, lang))
         shades = g.shades
         map_s = self.style("page-tables--map")
         chars = []

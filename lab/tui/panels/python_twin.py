@@ -7,6 +7,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from lab.tui.glyphs import UNICODE, Glyphs
+from lab.tui.i18n import t
 from lab.tui.model import StepView
 from lab.tui.panels.base import Panel
 from lab.tui.pysource import highlighted, python_file
@@ -15,7 +16,7 @@ from lab.tui.pysource import highlighted, python_file
 class PythonTwinPanel(Panel):
     """lab/kernel/...: the twin function, pygments-highlighted, real file line numbers."""
 
-    TITLE = "Python twin"
+    TITLE = "panel_py"
     KEY = "2"
     COMPONENT_CLASSES = {"python-twin--marker", "python-twin--tint", "python-twin--gutter"}
     DEFAULT_CSS = """
@@ -54,7 +55,7 @@ class PythonTwinPanel(Panel):
         step = view.step
         if step is None:
             lines.set_lines([(("none", view.pos.statement), Text(
-                "The twin runs only inside traced calls.", style="italic"))])
+                t("py_none", self.lang), style="italic"))])
             self.set_title()
             return
         pf = python_file(step.py_path)

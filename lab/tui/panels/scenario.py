@@ -11,16 +11,17 @@ from textual import events
 
 from lab.stepping.capture import format_value
 from lab.tui.glyphs import UNICODE, Glyphs
+from lab.tui.i18n import t
 from lab.tui.model import StepView
 from lab.tui.panels.base import Panel
 
 
-def result_text(event, func: str) -> str:
+def result_text(event, func: str, lang: str = "en") -> str:
     """What a statement returned, as a C programmer reads it."""
     if event is None:
         return ""
     if event.signal:
-        return f"killed by {event.signal}"
+        return t("scen_killed", lang, signal=event.signal)
     if event.errno:
         return f"-{event.errno}"
     if event.ret is None:
@@ -31,7 +32,7 @@ def result_text(event, func: str) -> str:
 
 
 class ScenarioPanel(Panel):
-    TITLE = "Scenario"
+    TITLE = "panel_scenario"
     KEY = "9"
     COMPONENT_CLASSES = {"scenario--current", "scenario--done", "scenario--pending",
                          "scenario--error"}
@@ -65,14 +66,15 @@ class ScenarioPanel(Panel):
             style = cur if here else done if ran else pending
             text = Text(f"{glyph} {stmt.line:>2} ", style=style)
             text.append(stmt.text.strip(), style=style)
-            result = ""
+            result, failed = "", False
             if rec is not None and (ran or here):
-                result = result_text(rec.event, getattr(stmt, "func", ""))
+                result = result_text(rec.event, getattr(stmt, "func", ""), self.lang)
+                ev = rec.event
+                failed = ev is not None and bool(ev.signal or ev.errno)
                 if rec.error is not None:
-                    result = "cannot run"
+                    result, failed = t("scen_cannot_run", self.lang), True
             if result:
-                text.append(f"  = {result}", style=err if result.startswith(("-", "c", "k"))
-                            else style)
+                text.append(f"  = {result}", style=err if failed else style)
             items.append(((i, here, ran, result, stmt.text), text))
         lines.set_lines(items, max_width=max(len(t.plain) for _, t in items) if items else 0)
         lines.show_row(view.pos.statement)

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import bisect
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
 
 from lab.kernel.include.linux.mm import smaps_vmflags
 from lab.stepping.state import VmaView
 from lab.tui.glyphs import UNICODE, Glyphs
+from lab.tui.i18n import t, use_bindings
 from lab.tui.model import StepView
 from lab.tui.panels.base import LineList, Panel
 
@@ -29,6 +31,12 @@ def human(n: int) -> str:
             v = n / size
             return f"{v:.0f}{unit}" if v == int(v) or v >= 100 else f"{v:.1f}{unit}"
     return f"{n}B" if n else "0"
+
+
+def _cells(text: str, width: int, right: bool = False) -> str:
+    """`text` padded to `width` terminal cells (a Chinese character takes two)."""
+    pad = " " * max(width - cell_len(text), 0)
+    return pad + text if right else text + pad
 
 
 class VmaList(LineList):
@@ -96,7 +104,7 @@ class _Rows:
 
 
 class VmaPanel(Panel):
-    TITLE = "VMAs (/proc/PID/maps)"
+    TITLE = "panel_vmas"
     KEY = "5"
     COMPONENT_CLASSES = {"vmas--header", "vmas--added", "vmas--changed", "vmas--removed",
                          "vmas--range", "vmas--cursor", "vmas--dim"}
@@ -133,16 +141,30 @@ class VmaPanel(Panel):
             self._make_header()
 
     def _make_header(self) -> None:
-        cols = f"{'  start-end':<28}perm "
-        cols += "offset   " if self.wide else ""
-        cols += f"{'size':>6} {'rss':>6} path"
+        lang = self.lang
+        cols = _cells("  " + t("vmas_range", lang), 28) + _cells(t("vmas_perm", lang), 5)
+        cols += _cells(t("vmas_offset", lang), 9) if self.wide else ""
+        cols += f"{_cells(t('vmas_size', lang), 6, True)} " \
+                f"{_cells(t('vmas_rss', lang), 6, True)} {t('vmas_path', lang)}"
         if self.show_flags:
             cols += "  VmFlags"
         self.header = Text(cols, style=self.style("vmas--header"))
 
     def on_mount(self) -> None:
         self._make_header()
+        self._local_bindings()
         super().on_mount()
+
+    def relabel(self) -> None:
+        super().relabel()
+        self._make_header()
+        self._local_bindings()
+
+    def _local_bindings(self) -> None:
+        lang = self.lang
+        use_bindings(self, [Binding("v", "toggle_flags", t("key_vmflags", lang), show=False)])
+        use_bindings(self.lines, [Binding("enter", "pick", t("key_vma_pick", lang),
+                                          show=False)])
 
     def action_toggle_flags(self) -> None:
         self.show_flags = not self.show_flags
@@ -175,8 +197,8 @@ class VmaPanel(Panel):
         count = len(view.vmas)
         marks = view.vma_changes[0]
         changed = len(marks) + len(view.vma_changes[1])
-        self.set_title(f"{count} mappings", f"{changed} changed by the last step" if changed
-                       else "")
+        self.set_title(t("vmas_count", self.lang, count=count),
+                       t("vmas_changed", self.lang, count=changed) if changed else "")
 
     def row_text(self, v: VmaView, mark: str, touches: bool, rss: int | None,
                  cursor: bool) -> Text:
@@ -195,7 +217,7 @@ class VmaPanel(Panel):
         text.append(f"{human(v.end - v.start):>6} {shown:>6} ")
         text.append(v.path or "", style=st)
         if mark and mark != "removed":
-            text.append(f"  {mark}", style=st)
+            text.append(f"  {t('vmas_mark_' + mark, self.lang)}", style=st)
         if self.show_flags:
             text.append("  " + " ".join(smaps_vmflags(v.flags)), style=self.style("vmas--dim"))
         if cursor:

@@ -11,6 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from lab.tui.i18n import lang_of, t, use_bindings
+
 
 class AskScreen(ModalScreen[str | None]):
     """Returns the accepted text, or None on Escape."""
@@ -25,7 +27,7 @@ class AskScreen(ModalScreen[str | None]):
     AskScreen #ask-error { color: $error; height: auto; }
     AskScreen Input { margin: 1 0 0 0; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
+    BINDINGS = [Binding("escape", "cancel", t("key_cancel"), show=False)]
 
     def __init__(self, title: str, help_text: str, check: Callable[[str], str | None],
                  value: str = ""):
@@ -34,11 +36,15 @@ class AskScreen(ModalScreen[str | None]):
         self.help_text = help_text
         self.check = check
         self.value = value
+        use_bindings(self, [Binding("escape", "cancel", t("key_cancel", lang_of(self)),
+                                    show=False)])
 
     def compose(self):
+        from lab.tui.panels.lesson import Prose  # wraps Chinese between characters
+
         with Vertical() as box:
             box.border_title = self.title_text
-            yield Static(self.help_text, id="ask-help")
+            yield Prose(self.help_text, id="ask-help")
             yield Input(value=self.value, id="ask-input")
             yield Static("", id="ask-error")
 

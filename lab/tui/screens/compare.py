@@ -25,13 +25,13 @@ from textual.worker import get_current_worker
 
 from lab.realkernel import host
 from lab.stepping.session import Session
+from lab.tui.i18n import lang_of, t, use_bindings
 
 #: Differences a comparison touches on nearly every row (a build option of this machine's
 #: kernel): told once at the end, not marked on each item. As `mmaplab run --real` does.
 QUIET = ("no-soft-dirty",)
 RESULT_KINDS = ("errno", "ret", "placement", "value", "events")
 ROW_KINDS = ("row", "perms", "offset", "path", "rss", "locked", "present", "hugetlb", "vmflags")
-RUNNING = "running on this machine's kernel…"
 
 
 @dataclass
@@ -69,14 +69,14 @@ def sim_document(session: Session) -> dict:
     return report.to_json()
 
 
-def _result(ev: dict) -> str:
+def _result(ev: dict, lang: str = "en") -> str:
     if ev["errno"]:
         return f"-1, errno {ev['errno']}"
     if ev.get("value") is not None:
-        return f"read {ev['value']}"
+        return t("cmp_read", lang, value=ev["value"])
     ret = ev["ret"]
     if ret is None:
-        return "done"
+        return t("cmp_done", lang)
     return f"{ret:#x}" if isinstance(ret, int) and ret > 0xFFFF else str(ret)
 
 
@@ -97,16 +97,19 @@ def _span(key: tuple) -> str:
     return f"{_short(a)}..{_short(b)}"
 
 
-def _row_text(r: dict | None) -> str:
+def _row_text(r: dict | None, lang: str = "en") -> str:
+    # the values keep the names smaps and pagemap give them (Rss, Locked, present)
     if r is None:
-        return "(no such mapping)"
+        return t("cmp_no_mapping", lang)
     text = f"{r['perms']} Rss {r['rss'] // 1024}k Locked {r['locked'] // 1024}k " \
            f"present {r['present']}"
     return text + (f" hugetlb {r['hugetlb'] // 1024}k" if r.get("hugetlb") else "")
 
 
-def comparisons(sim_doc: dict, real_doc: dict, differences: list) -> list[StatementComparison]:
-    """Statement by statement, the items both runs have and which of them agree."""
+def comparisons(sim_doc: dict, real_doc: dict, differences: list,
+                lang: str = "en") -> list[StatementComparison]:
+    """Statement by statement, the items both runs have and which of them agree (their
+    values in `lang`; the labels stay the English words, translated when drawn)."""
     from lab.realkernel.events import ScenarioView
 
     sim, real = ScenarioView(sim_doc, "sim"), ScenarioView(real_doc, "real")
@@ -118,15 +121,16 @@ def comparisons(sim_doc: dict, real_doc: dict, differences: list) -> list[Statem
         ev = s or r
         assert ev is not None
         mine = [d for d in loud if d.line == ev["line"]]
-        items = [Item("returns", _result(s) if s else "(not reached)",
-                      _result(r) if r else "(not reached)",
+        unreached, none = t("cmp_not_reached", lang), t("cmp_no_signal", lang)
+        items = [Item("returns", _result(s, lang) if s else unreached,
+                      _result(r, lang) if r else unreached,
                       [d for d in mine if d.kind in RESULT_KINDS])]
         if (s and s["signal"]) or (r and r["signal"]):
-            items.append(Item("signal", (s and s["signal"]) or "none",
-                              (r and r["signal"]) or "none",
+            items.append(Item("signal", (s and s["signal"]) or none,
+                              (r and r["signal"]) or none,
                               [d for d in mine if d.kind == "signal"]))
         if s and r:
-            items += _row_items(sim, real, k, loud)
+            items += _row_items(sim, real, k, loud, lang)
         out.append(StatementComparison(ev["line"], ev["stmt"], items, mine))
     return out
 
@@ -140,7 +144,7 @@ def _differs_now(d, a: dict | None, b: dict | None) -> bool:  # noqa: ANN001
     return d.kind in a and a[d.kind] != b[d.kind]
 
 
-def _row_items(sim, real, k: int, loud: list) -> list[Item]:  # noqa: ANN001
+def _row_items(sim, real, k: int, loud: list, lang: str = "en") -> list[Item]:  # noqa: ANN001
     """The rows this statement made or changed on either side, or that differ now."""
     now_s, now_r = sim.rows(k), real.rows(k)
     was_s = sim.rows(k - 1) if k else {}
@@ -156,10 +160,12 @@ def _row_items(sim, real, k: int, loud: list) -> list[Item]:  # noqa: ANN001
                 and was_r.get(key) == b:
             continue  # as it was after the last statement, on both sides
         path = (a or b or {}).get("path") or "anon"
-        items.append(Item(f"{_span(key)}\n{path}", _row_text(a), _row_text(b), diffs))
+        items.append(Item(f"{_span(key)}\n{path}", _row_text(a, lang), _row_text(b, lang),
+                          diffs))
     gone = [key for key in set(was_s) | set(was_r) if key not in now_s and key not in now_r]
     for key in sorted(gone, key=repr):
-        items.append(Item(f"{_span(key)}", "row gone", "row gone"))
+        gone_text = t("cmp_row_gone", lang)
+        items.append(Item(f"{_span(key)}", gone_text, gone_text))
     return items
 
 
@@ -189,7 +195,7 @@ class CompareScreen(ModalScreen[None]):
     CompareScreen LoadingIndicator { height: 1; }
     CompareScreen #compare-status { margin-bottom: 1; }
     """
-    BINDINGS = [Binding("escape,q", "close", "Close")]
+    BINDINGS = [Binding("escape,q", "close", t("key_close"))]
     AUTO_FOCUS = "VerticalScroll"  # arrows, Page Up/Down and Home/End scroll the report
 
     def __init__(self, session: Session):
@@ -197,13 +203,15 @@ class CompareScreen(ModalScreen[None]):
         self.session = session
         self.result: tuple[dict, dict, list] | None = None
         self.unavailable: str | None = None
+        self.lang = lang_of(self)
+        use_bindings(self, [Binding("escape,q", "close", t("key_close", self.lang))])
 
     def compose(self):
         glyphs = getattr(self.app, "glyphs", None)
         self.set_class(bool(glyphs and glyphs.ascii), "-ascii")
         sep = glyphs.sep if glyphs else "·"
         with VerticalScroll() as box:
-            box.border_title = f"The model beside this machine's kernel {sep} Escape closes"
+            box.border_title = t("cmp_title", self.lang, sep=sep)
             yield Static(id="compare-status")
             yield LoadingIndicator()
             yield Static(id="compare-body")
@@ -211,10 +219,10 @@ class CompareScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         ok, why = host.available()
         if not ok:
-            self._unavailable(f"Comparing with this machine's kernel is unavailable here: {why}."
-                              " The model's results are in the lab as usual.")
+            self._unavailable(t("cmp_unavailable", self.lang, why=why))
             return
-        self.query_one("#compare-status", Static).update(Text(RUNNING, style="italic"))
+        self.query_one("#compare-status", Static).update(
+            Text(t("cmp_running", self.lang), style="italic"))
         self._run()
 
     def _unavailable(self, message: str) -> None:
@@ -236,18 +244,19 @@ class CompareScreen(ModalScreen[None]):
         if not self.is_attached:
             return
         sim_doc, real_doc, differences = result
+        lang = self.lang
         if real_doc.get("skipped"):
-            self._unavailable(f"Not run on this machine's kernel: {real_doc['skipped']}.")
+            self._unavailable(t("cmp_skipped", lang, why=real_doc["skipped"]))
             return
         if real_doc.get("error"):
-            self._unavailable(f"The run on this machine's kernel failed: {real_doc['error']}")
+            self._unavailable(t("cmp_failed", lang, error=real_doc["error"]))
             return
         self.result = result
         self.query_one(LoadingIndicator).display = False
-        found = comparisons(sim_doc, real_doc, differences)
+        found = comparisons(sim_doc, real_doc, differences, lang)
         self.query_one("#compare-status", Static).update(
-            _summary(sim_doc, real_doc, found))
-        self.query_one("#compare-body", Static).update(_body(found, differences))
+            _summary(sim_doc, real_doc, found, lang))
+        self.query_one("#compare-body", Static).update(_body(found, differences, lang))
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -256,42 +265,50 @@ class CompareScreen(ModalScreen[None]):
 _VERDICT_STYLE = {"same": "green", "known": "yellow", "differs": "bold red"}
 
 
-def _summary(sim_doc: dict, real_doc: dict, found: list[StatementComparison]) -> Text:
+_VERDICT_TEXT = {"same": "cmp_same", "known": "cmp_known_verdict", "differs": "cmp_differs"}
+
+
+def _summary(sim_doc: dict, real_doc: dict, found: list[StatementComparison],
+             lang: str = "en") -> Text:
     text = Text()
-    text.append("Model: ", style="bold")
-    text.append(f"Linux {sim_doc.get('kernel', '?')} (simulated)   ")
-    text.append("This machine: ", style="bold")
+    text.append(t("cmp_model", lang), style="bold")
+    text.append(t("cmp_simulated", lang, version=sim_doc.get("kernel", "?")))
+    text.append(t("cmp_machine", lang), style="bold")
     text.append(f"Linux {real_doc.get('host_kernel', '?')}\n")
     verdicts = [max((i.verdict for i in st.items), key=("same", "known", "differs").index)
                 for st in found]
     differ, known = verdicts.count("differs"), verdicts.count("known")
     if not differ and not known:
-        text.append(f"All {len(found)} statements agree.", style=_VERDICT_STYLE["same"])
+        text.append(t("cmp_all_agree", lang, count=len(found)), style=_VERDICT_STYLE["same"])
     else:
-        text.append(f"{len(found) - differ - known} of {len(found)} statements agree; ")
+        text.append(t("cmp_some_agree", lang, agree=len(found) - differ - known,
+                      count=len(found)))
         if known:
-            text.append(f"{known} differ as documented (known)", style=_VERDICT_STYLE["known"])
-            text.append("; " if differ else ".")
+            text.append(t("cmp_known", lang, count=known), style=_VERDICT_STYLE["known"])
+            text.append(t("cmp_then" if differ else "cmp_stop", lang))
         if differ:
-            text.append(f"{differ} differ unexplained.", style=_VERDICT_STYLE["differs"])
-    text.append("\nAddresses differ between the two processes: L3+0x1000 is line 3's "
-                "mapping + 0x1000 on each side.", style="dim")
+            text.append(t("cmp_differ", lang, count=differ), style=_VERDICT_STYLE["differs"])
+    text.append("\n" + t("cmp_addresses", lang), style="dim")
     return text
 
 
-def _body(found: list[StatementComparison], differences: list) -> RenderableType:
+def _body(found: list[StatementComparison], differences: list,
+          lang: str = "en") -> RenderableType:
     parts: list[RenderableType] = []
     for st in found:
-        parts.append(Text(f"line {st.line}: {st.stmt}", style="bold"))
+        parts.append(Text(t("cmp_line", lang, line=st.line, stmt=st.stmt), style="bold"))
         table = Table(box=None, expand=True, show_header=True, pad_edge=False,
                       header_style="dim")
         table.add_column("", min_width=19, max_width=28, overflow="fold")
-        table.add_column("model", ratio=3, overflow="fold")
-        table.add_column("this kernel", ratio=3, overflow="fold")
+        table.add_column(t("cmp_col_model", lang), ratio=3, overflow="fold")
+        table.add_column(t("cmp_col_kernel", lang), ratio=3, overflow="fold")
         table.add_column("", width=7, no_wrap=True)
         for item in st.items:
-            table.add_row(item.label, item.model, item.kernel,
-                          Text(item.verdict if item.verdict != "differs" else "DIFFERS",
+            label = item.label
+            if label in ("returns", "signal"):
+                label = t("cmp_label_" + label, lang)
+            table.add_row(label, item.model, item.kernel,
+                          Text(t(_VERDICT_TEXT[item.verdict], lang),
                                style=_VERDICT_STYLE[item.verdict]))
         parts.append(table)
         if st.differences:
@@ -299,18 +316,19 @@ def _body(found: list[StatementComparison], differences: list) -> RenderableType
             notes.add_column(width=3, justify="right")
             notes.add_column(ratio=1)
             for d in st.differences:
-                mark = f"known: {d.expected}" if d.expected else \
-                    f"simulator bug: {d.model_bug}" if d.model_bug else "unexplained"
+                mark = t("cmp_note_known", lang, rule=d.expected) if d.expected else \
+                    t("cmp_note_bug", lang, rule=d.model_bug) if d.model_bug else \
+                    t("cmp_note_unexplained", lang)
                 notes.add_row(Text("!", style=_VERDICT_STYLE["known" if d.expected
                                                               else "differs"]),
                               f"{d.text} ({mark})")
             parts.append(notes)
         parts.append(Text(""))
-    parts += _explanations(differences)
+    parts += _explanations(differences, lang)
     return Group(*parts)
 
 
-def _explanations(differences: list) -> list[RenderableType]:
+def _explanations(differences: list, lang: str = "en") -> list[RenderableType]:
     """Each known difference that applied, once, with the sentence that explains it."""
     from lab.realkernel.known import KNOWN, MODEL_BUGS
 
@@ -322,13 +340,13 @@ def _explanations(differences: list) -> list[RenderableType]:
             seen[rule] = seen.get(rule, 0) + 1
     if not seen:
         return []
-    out: list[RenderableType] = [Text("Why they differ (docs/fidelity.md)", style="bold")]
+    out: list[RenderableType] = [Text(t("cmp_why", lang), style="bold")]
     for rule, count in sorted(seen.items()):
         known = told.get(rule)
         text = Text(f"{rule}", style="bold yellow")
         if rule in QUIET:
-            text.append(f" ({count} row{'s' if count > 1 else ''}, not marked above)",
-                        style="dim")
-        text.append(f": {known.learner if known else ''}")
+            text.append(t("cmp_quiet", lang, count=count) if count > 1
+                        else t("cmp_quiet_one", lang), style="dim")
+        text.append(f"{t('colon', lang)}{known.learner if known else ''}")
         out.append(text)
     return out

@@ -11,28 +11,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from lab import KERNEL_VERSION
+from lab.tui.i18n import lang_of, t, use_bindings
 
-PANELS = (
-    ("1 C source", "the real Linux C of the current step, at its real file:line. The marker "
-     "is the line about to run; the tinted lines are those the current Python line mirrors."),
-    ("2 Python twin", "the lab's Python version of the same function; its current statement "
-     "has the same tint."),
-    ("3 Call stack", "who called whom, innermost first, like gdb's bt."),
-    ("4 Locals", "the current function's variables, formatted as a kernel reader writes them; "
-     "a mark shows what the last step changed."),
-    ("5 VMAs", "the process's /proc/PID/maps at this step; + added, ~ expanded, split or "
-     "changed, - removed by the last step; highlighted rows touch the call's range. v shows "
-     "VmFlags, Enter shows a VMA's page tables, w finds the step that changed it."),
-    ("6 Page tables", "the PGD, PUD, PMD, PTE walk for one address (a: choose it; "
-     "it follows the step otherwise), and a map of which pages of its VMA are present."),
-    ("7 Flags", "prot, flags, vm_flags and gup_flags bit by bit; bits the last step set (+) "
-     "or cleared (-) are marked."),
-    ("8 Error", "when the call fails: the errno, what it means, the line that returned it "
-     "and the condition, with the values that made it true."),
-    ("9 Scenario", "the statements, which ran and what they returned; Enter or a click jumps "
-     "to one."),
-    ("0 What happens here", "the current line in plain words, then what the last step did."),
-)
+#: (key, panel id): the panel's title and its help text come from lab.tui.i18n
+PANELS = (("1", "c"), ("2", "py"), ("3", "stack"), ("4", "locals"), ("5", "vmas"),
+          ("6", "pt"), ("7", "flags"), ("8", "errors"), ("9", "scenario"), ("0", "narration"))
 
 LANGUAGE = """\
 fd = open("data.bin", O_RDWR, size=10000)      also O_RDONLY; noexec=True, fs="tmpfs"
@@ -51,21 +34,27 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen .help-head { text-style: bold; color: $accent; margin-top: 1; }
     HelpScreen.-ascii > VerticalScroll { border: ascii $accent; }
     """
-    BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close help")]
+    BINDINGS = [Binding("escape,q,question_mark,f1", "close", t("key_close_help"))]
 
     def __init__(self, bindings: list[Binding], world: str):
         super().__init__()
         self.lab_bindings = bindings
         self.world = world
+        self.lang = lang_of(self)
+        use_bindings(self, [Binding("escape,q,question_mark,f1", "close",
+                                    t("key_close_help", self.lang))])
 
     def compose(self):
+        from lab.tui.panels.lesson import Prose
+
         glyphs = getattr(self.app, "glyphs", None)
         self.set_class(bool(glyphs and glyphs.ascii), "-ascii")
         with VerticalScroll() as box:
             sep = getattr(self.app, "glyphs", None)
             sep = sep.sep if sep else "·"
-            box.border_title = f"mmaplab help {sep} Linux {KERNEL_VERSION} {sep} Escape closes"
-            yield Static("Keys", classes="help-head")
+            lang = self.lang
+            box.border_title = t("help_title", lang, sep=sep, version=KERNEL_VERSION)
+            yield Static(t("help_keys", lang), classes="help-head")
             keys = Text()
             seen = set()
             for b in self.lab_bindings:
@@ -76,19 +65,20 @@ class HelpScreen(ModalScreen[None]):
                 keys.append(f"{shown:>10}  ", style="bold")
                 keys.append(f"{b.tooltip or b.description}\n")
             keys.append(f"{'Tab':>10}  ", style="bold")
-            keys.append("next panel (shift+Tab: previous)\n")
+            keys.append(t("help_tab", lang) + "\n")
             keys.append(f"{'^p':>10}  ", style="bold")
-            keys.append("command palette: every action by name\n")
+            keys.append(t("help_palette", lang) + "\n")
             yield Static(keys)
-            yield Static("Panels", classes="help-head")
+            yield Static(t("help_panels", lang), classes="help-head")
             panels = Text()
-            for name, what in PANELS:
-                panels.append(f"{name}: ", style="bold")
-                panels.append(what + "\n")
-            yield Static(panels)
-            yield Static("The scenario language (e adds a statement)", classes="help-head")
+            colon = t("colon", lang)
+            for key, panel in PANELS:
+                panels.append(f"{key} {t('panel_' + panel, lang)}{colon}", style="bold")
+                panels.append(t("help_" + panel, lang) + "\n")
+            yield Prose(panels)  # wrapped as the lesson pane wraps: Chinese between characters
+            yield Static(t("help_language", lang), classes="help-head")
             yield Static(Text(LANGUAGE))
-            yield Static("The default world", classes="help-head")
+            yield Static(t("help_world", lang), classes="help-head")
             yield Static(Text(self.world))
 
     def action_close(self) -> None:

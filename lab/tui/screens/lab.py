@@ -25,6 +25,7 @@ from lab.scenario import ScenarioError, bound_name, evaluate, parse_expression
 from lab.stepping.session import Breakpoint, Position, Session
 from lab.tui.deck import Deck
 from lab.tui.glyphs import Glyphs
+from lab.tui.i18n import t, use_bindings
 from lab.tui.model import LabModel, StepView
 from lab.tui.panels.base import Panel
 from lab.tui.panels.c_source import CSourcePanel, KernelCode
@@ -38,7 +39,7 @@ from lab.tui.panels.python_twin import PythonTwinPanel
 from lab.tui.panels.scenario import ScenarioPanel
 from lab.tui.panels.status import StatusBar
 from lab.tui.panels.vmas import VmaPanel
-from lab.tui.screens import lesson_commands
+from lab.tui.screens.keys import lab_bindings
 from lab.tui.screens.lesson_commands import LessonCommands
 
 if TYPE_CHECKING:  # the editor and the dialogs load when first used, not at start-up
@@ -46,7 +47,6 @@ if TYPE_CHECKING:  # the editor and the dialogs load when first used, not at sta
     from lab.tui.lesson_mode import LessonMode
 
 MIN_SIZE = (80, 24)
-BACK = Binding.Group("Back ", compact=True)
 
 
 def size_class(width: int, height: int) -> str:
@@ -75,48 +75,7 @@ class LabState:
 class LabScreen(LessonCommands, Screen):
     """Step through the session, C beside Python, the process's state around them."""
 
-    BINDINGS = [
-        Binding("s", "step_into", "Step", tooltip="Step into: the next line, entering calls"),
-        Binding("n", "step_over", "Next", tooltip="Next: the next line here; calls run"),
-        Binding("f", "step_out", "Finish", tooltip="Finish: run until the caller"),
-        Binding("c", "continue_", "Cont", tooltip="Continue to the next breakpoint"),
-        Binding("b", "toggle_breakpoint", "Break",
-                tooltip="Breakpoint on or off at the current line (or the C cursor's)"),
-        Binding("S", "step_back", "Back", group=BACK, tooltip="Back one step"),
-        Binding("N", "reverse_step_over", "Back over", group=BACK,
-                tooltip="Back one line here; calls are skipped"),
-        Binding("F", "reverse_step_out", "Back out", group=BACK,
-                tooltip="Back to where this function was called"),
-        Binding("C", "reverse_continue", "Back cont", group=BACK,
-                tooltip="Back to the previous breakpoint"),
-        Binding("left", "step_back", "Back", show=False, tooltip="Back one step"),
-        Binding("right", "step_into", "Step", show=False, tooltip="Step into"),
-        Binding("g", "goto", "Goto",
-                tooltip="Go to a step, an errno, a C line, a function or a statement"),
-        Binding("e", "edit", "Edit", tooltip="Edit the scenario: add a statement"),
-        Binding("E", "goto_error", "Error", show=False,
-                tooltip="Go to the step that returned the error"),
-        Binding("u", "run_to_cursor", "Until", show=False,
-                tooltip="Run until the line under the C cursor"),
-        Binding("r", "restart", "Restart", show=False, tooltip="Restart: back to the first step"),
-        Binding("a", "choose_address", "Address", show=False,
-                tooltip="Show the page tables of an address"),
-        Binding("w", "who", "Who", show=False,
-                tooltip="Go back to the step that wrote this PTE (or changed this VMA)"),
-        Binding("t", "toggle_theme", "Theme", show=False, tooltip="Light or dark theme"),
-        Binding("K", "compare_real", "Real kernel", show=False,
-                tooltip="Compare with this machine's kernel: the real result beside the model's"),
-        Binding("question_mark,f1", "help", "Help", key_display="?", tooltip="Help"),
-        *(Binding(k, f"show_panel('{p}')", name, show=False, tooltip=f"Show the {name} panel")
-          for k, p, name in (("1", "c", "C source"), ("2", "py", "Python twin"),
-                             ("3", "stack", "call stack"), ("4", "locals", "locals"),
-                             ("5", "vmas", "VMAs"), ("6", "pt", "page tables"),
-                             ("7", "flags", "flags"), ("8", "errors", "error"),
-                             ("9", "scenario", "scenario"), ("0", "narration", "narration"),
-                             ("l", "lesson", "lesson"))),
-        *lesson_commands.BINDINGS,
-        Binding("q", "app.quit", "Quit", tooltip="Quit"),
-    ]
+    BINDINGS = lab_bindings("en")  # the screen takes the app's language at start
 
     AUTO_FOCUS = None
     DEFAULT_CSS = """
@@ -161,6 +120,8 @@ class LabScreen(LessonCommands, Screen):
         self._prewarm_queue: list = []
         self._parts_cache: dict | None = None
         self._ready = False
+        if self.lang != "en":
+            use_bindings(self, lab_bindings(self.lang))
         self.set_session(session, first=True)
 
     # -- session and position --------------------------------------------------------------
@@ -169,6 +130,7 @@ class LabScreen(LessonCommands, Screen):
         old = getattr(self, "session", None)
         self.session = session
         self.model = LabModel(session)
+        self.model.lang = self.lang  # the narration's language
         self.model.on_counted = self._counted
         if old is not None:
             for bp in old.breakpoints:
@@ -259,30 +221,28 @@ class LabScreen(LessonCommands, Screen):
                 with Vertical(id="side"):
                     yield stack
                     yield loc
-                names = {"vmas": "VMAs", "pt": "Page tables", "flags": "Flags"}
+                names = {"vmas": "deck_vmas", "pt": "deck_pt_long", "flags": "deck_flags"}
                 if lesson is not None:
                     yield Deck(vmas, pt, flags, scen, id="state-deck",
-                               names={**names, "scenario": "Scenario"})
+                               names={**names, "scenario": "deck_scenario_long"})
                 else:
                     yield Deck(vmas, pt, flags, id="state-deck", names=names)
         else:
-            yield Deck(c, py, id="code-deck", names={"c": "C", "py": "Python"},
+            yield Deck(c, py, id="code-deck", names={"c": "deck_c", "py": "deck_py"},
                        classes="-titled")
             yield narr
             first = (lesson,) if lesson is not None else ()
             yield Deck(*first, scen, stack, loc, vmas, pt, flags, errors, id="state-deck",
                        classes="-titled",
-                       names={"lesson": "Lesson", "scenario": "Scen", "stack": "Stack",
-                              "locals": "Locals", "vmas": "VMAs", "pt": "PT",
-                              "flags": "Flags", "errors": "Error"})
+                       names={p: "deck_" + p for p in ("lesson", "scenario", "stack",
+                                                       "locals", "vmas", "pt", "flags",
+                                                       "errors")})
         yield Footer(compact=True, show_command_palette=cls != "narrow")
 
     def too_small_text(self, w: int, h: int) -> str:
-        if w < 50 or h < 7:  # three short lines, which fit in the box down to 20x5
-            return f"{w}x{h}: too small\nEnlarge to {MIN_SIZE[0]}x{MIN_SIZE[1]}\nq quits"
-        return (f"This terminal is {w}x{h}.\n"
-                f"Please enlarge the terminal to at least {MIN_SIZE[0]}x{MIN_SIZE[1]}\n"
-                "(or make its font smaller).\nq quits.")
+        # three short lines below 50x7, which fit in the box down to 20x5
+        key = "too_small_short" if w < 50 or h < 7 else "too_small"
+        return t(key, self.lang, w=w, h=h, min_w=MIN_SIZE[0], min_h=MIN_SIZE[1])
 
     def on_resize(self, event) -> None:  # noqa: ANN001
         w, h = event.size
@@ -351,8 +311,13 @@ class LabScreen(LessonCommands, Screen):
             if deck.has_panel("errors"):
                 deck.flag("errors", has_error)
             deck.refresh_bar()
+        mode = self.lesson
+        lesson = None
+        if mode is not None and mode.run is not None:
+            lesson = (mode.entry.number if mode.entry is not None else 0, mode.run.index + 1,
+                      len(mode.run.pages))
         for status in parts["status"]:
-            status.show(view, len(bps), self.state.note)
+            status.show(view, len(bps), self.state.note, lesson)
         self.state.note = ""
 
     def _queue_prewarm(self) -> None:
@@ -388,7 +353,7 @@ class LabScreen(LessonCommands, Screen):
     # -- moves -------------------------------------------------------------------------------
     def _forward(self, move) -> None:  # noqa: ANN001
         if self.state.at_end:
-            self.state.note = "at the end of the scenario: S or ← goes back"
+            self.state.note = t("note_at_end", self.lang)
             self.show_step()
             return
         before = self.session.position
@@ -434,8 +399,8 @@ class LabScreen(LessonCommands, Screen):
         if not self._hit():
             self.session.goto_step(self.session.total_steps - 1)
             self.state.at_end = True
-            self.state.note = ("no breakpoint: ran to the end" if self.session.breakpoints
-                               else "no breakpoints (b sets one): ran to the end")
+            self.state.note = t("note_ran_to_end" if self.session.breakpoints
+                                else "note_no_breakpoints", self.lang)
         self.show_step()
 
     def action_reverse_continue(self) -> None:
@@ -443,13 +408,13 @@ class LabScreen(LessonCommands, Screen):
         self.session.reverse_continue()
         if not self._hit():
             self.session.go(self.model.first_step_position())
-            self.state.note = "no breakpoint behind: back at the start"
+            self.state.note = t("note_none_behind", self.lang)
         self.show_step()
 
     def action_restart(self) -> None:
         self.state.at_end = False
         self.session.go(self.model.first_step_position())
-        self.state.note = "restarted"
+        self.state.note = t("note_restarted", self.lang)
         self.show_step()
 
     def action_goto_error(self) -> None:
@@ -461,7 +426,7 @@ class LabScreen(LessonCommands, Screen):
                     err = e
                     break
         if err is None or err.step_global is None:
-            self.state.note = "no call of this scenario fails"
+            self.state.note = t("note_no_failure", self.lang)
         else:
             self.state.at_end = False
             self.session.goto_step(err.step_global)
@@ -470,13 +435,14 @@ class LabScreen(LessonCommands, Screen):
     def action_run_to_cursor(self) -> None:
         target = self._cursor_line()
         if target is None:
-            self.state.note = "move the cursor in the C panel (1, then arrows) first"
+            self.state.note = t("note_move_cursor", self.lang)
         else:
             self.state.at_end = False
             self.session.run_to_line(*target)
             step = self.session.step
             if step is None or (step.c_path, step.c_line) != target:
-                self.state.note = f"{target[0]}:{target[1]} is not reached after here"
+                self.state.note = t("note_not_reached", self.lang,
+                                    where=f"{target[0]}:{target[1]}")
         self.show_step()
 
     def _cursor_line(self) -> tuple[str, int] | None:
@@ -492,7 +458,7 @@ class LabScreen(LessonCommands, Screen):
         if target is None:
             step = self.session.step
             if step is None:
-                self.state.note = "no C line here to break on"
+                self.state.note = t("note_no_c_line", self.lang)
                 return self.show_step()
             target = (step.c_path, step.c_line)
         where = f"{target[0]}:{target[1]}"
@@ -500,46 +466,43 @@ class LabScreen(LessonCommands, Screen):
         if existing:
             for bp in existing:
                 self.session.remove_breakpoint(bp)
-            self.state.note = f"breakpoint at {where} removed"
+            self.state.note = t("note_bp_removed", self.lang, where=where)
         else:
             self.session.add_breakpoint(where)
-            self.state.note = f"breakpoint at {where}: c continues to it"
+            self.state.note = t("note_bp_added", self.lang, where=where)
         self.show_step()
 
     def add_breakpoint(self, text: str) -> str | None:
         where, _, cond = text.partition(" if ")
-        where = where.strip()
+        where, lang = where.strip(), self.lang
         if not where:
-            return "say where: a file:line (mm/mmap.c:1317) or a function (do_mmap)"
+            return t("err_where", lang)
         if ":" in where and not where.rpartition(":")[2].isdigit():
-            return f"{where!r}: a C line is a file and a line number, like mm/mmap.c:1317"
+            return t("err_c_line", lang, text=repr(where))
         if ":" not in where and not self.model.index.functions(where):
-            return f"no kernel function {where!r} in kernel_src"
+            return t("err_no_function", lang, name=repr(where))
         try:
             self.session.add_breakpoint(where, cond.strip() or None)
         except ScenarioError as err:
-            return f"condition: {err.message}"
+            return t("err_condition", lang, message=err.message)
         self.show_step()
         return None
 
     def clear_breakpoints(self) -> None:
         for bp in list(self.session.breakpoints):
             self.session.remove_breakpoint(bp)
-        self.state.note = "breakpoints cleared"
+        self.state.note = t("note_bps_cleared", self.lang)
         self.show_step()
 
     # -- go to -----------------------------------------------------------------------------
     def action_goto(self) -> None:
         from lab.tui.screens.ask import AskScreen
 
-        self.app.push_screen(AskScreen(
-            "Go to",
-            "A step number (1 is the first), +N or -N steps, an errno (EACCES), a C line "
-            "(mm/mmap.c:1317), a function (do_mmap) or a statement (stmt 3).",
-            self.goto), lambda _: self.show_step())
+        self.app.push_screen(AskScreen(t("ask_goto", self.lang), t("ask_goto_help", self.lang),
+                                       self.goto), lambda _: self.show_step())
 
     def goto(self, text: str) -> str | None:
-        s = self.session
+        s, lang = self.session, self.lang
         self.state.at_end = False
         if re.fullmatch(r"[+-]\d+", text):
             s.goto_step(s.global_index + int(text))
@@ -547,26 +510,26 @@ class LabScreen(LessonCommands, Screen):
         if text.isdigit():
             n = int(text)
             if not 1 <= n <= s.total_steps:
-                return f"steps go from 1 to {s.total_steps}"
+                return t("err_steps", lang, count=s.total_steps)
             s.goto_step(n - 1)
             return None
         m = re.fullmatch(r"(?:stmt|statement|line)\s*(\d+)", text)
         if m:
             n = int(m.group(1))
             if not 1 <= n <= len(s.records):
-                return f"statements go from 1 to {len(s.records)}"
+                return t("err_statements", lang, count=len(s.records))
             s.go(Position(n - 1, 0))
             return None
         if re.fullmatch(r"E[A-Z0-9]+", text):
             from lab.kernel.include.uapi.errno import ERRNO_NAMES
 
             if text not in ERRNO_NAMES.values():
-                return f"{text} is not an errno name (EINVAL, EACCES, ENOMEM, ...)"
+                return t("err_errno", lang, name=text)
             if s.goto_errno(text) is None:
-                return f"no step of this scenario returns -{text}"
+                return t("err_no_errno", lang, name=text)
             return None
         if ":" in text and not text.rpartition(":")[2].isdigit():
-            return f"{text!r}: a C line is a file and a line number, like mm/mmap.c:1317"
+            return t("err_c_line", lang, text=repr(text))
         bp = Breakpoint(text)
         here = s.position
         for g in range(s.total_steps):
@@ -576,8 +539,8 @@ class LabScreen(LessonCommands, Screen):
                 return None
         s.go(here)
         if ":" in text or self.model.index.functions(text):
-            return f"{text} is not reached by this scenario"
-        return f"not a step, errno, C line or function: {text!r}"
+            return t("err_not_reached", lang, text=text)
+        return t("err_goto", lang, text=repr(text))
 
     # -- the scenario editor ------------------------------------------------------------------
     def variables(self, before: int | None = None) -> list[str]:
@@ -629,19 +592,20 @@ class LabScreen(LessonCommands, Screen):
             return
         except Exception as err:  # the twin must never take the app down with it
             app.call_from_thread(self.query_one("#editor").show_error,
-                                 f"the simulator failed: {type(err).__name__}: {err}")
+                                 t("note_sim_failed", self.lang,
+                                   error=f"{type(err).__name__}: {err}"))
             return
         rec = session.records[min(target, len(session.records) - 1)]
         if rec.error is not None or len(session.records) <= target:
-            err = rec.error if rec.error is not None else "an earlier statement ended the run"
+            err = rec.error if rec.error is not None else t("note_run_ended", self.lang)
             app.call_from_thread(self.query_one("#editor").show_error, err)
             return
 
         def apply() -> None:
             self.query_one("#editor").close()
             self.set_session(session, position=Position(target, 0))
-            self.state.note = f"statement {target + 1} recorded: " \
-                              f"{len(rec.trace.steps)} steps"
+            self.state.note = t("note_recorded", self.lang, n=target + 1,
+                                steps=len(rec.trace.steps))
             self.show_step()
 
         app.call_from_thread(apply)
@@ -659,9 +623,8 @@ class LabScreen(LessonCommands, Screen):
         from lab.tui.screens.ask import AskScreen
 
         self.app.push_screen(AskScreen(
-            "Page tables of an address",
-            "An address or an expression of the scenario's variables (p + 0x1000). "
-            "Empty: follow the step again.", self.choose_address), lambda _: self.show_step())
+            t("ask_address", self.lang), t("ask_address_help", self.lang),
+            self.choose_address), lambda _: self.show_step())
 
     def choose_address(self, text: str) -> str | None:
         if not text:
@@ -673,7 +636,7 @@ class LabScreen(LessonCommands, Screen):
         except ScenarioError as err:
             return err.message
         if not isinstance(value, int) or not 0 <= value < 1 << 64:
-            return "not an address"
+            return t("err_address", self.lang)
         self.set_address(value)
         return None
 
@@ -693,18 +656,18 @@ class LabScreen(LessonCommands, Screen):
             if vp._rows:
                 addr = vp._rows[min(vp.cursor, len(vp._rows) - 1)][0].start
             found = self.session.who_changed_vma(addr) if addr is not None else None
-            what = "changed this VMA"
+            what = "vma"
         else:
             addr = self.state.address if self.state.address is not None else \
                 self.view.focus_address
             found = self.session.who_set_pte(addr) if addr is not None else None
-            what = "wrote this PTE"
+            what = "pte"
         if found is None:
-            self.state.note = f"no step up to here {what}" if addr is not None else \
-                "no address: pick one with a"
+            self.state.note = t(f"who_{what}_none", self.lang) if addr is not None else \
+                t("who_no_address", self.lang)
         else:
             self.state.at_end = False
-            self.state.note = f"this step {what} ({addr:#x})"
+            self.state.note = t(f"who_{what}_found", self.lang, addr=f"{addr:#x}")
         self.show_step()
 
     @on(Panel.Picked)
@@ -737,6 +700,24 @@ class LabScreen(LessonCommands, Screen):
         if self.lesson is not None:
             self.lesson.save()
 
+    def language_changed(self, lang: str) -> None:
+        """The app's language changed (MmapLab.lang): the keys, the panels, the narration and
+        the lesson follow it (an open lesson is saved in it)."""
+        if self.lesson is not None:
+            self.lesson.set_language(lang)
+        self.model.lang = lang
+        use_bindings(self, lab_bindings(lang))
+        self.refresh_bindings()
+        for box in self.query("#too-small"):
+            box.update(self.too_small_text(*self.app.size))  # type: ignore[attr-defined]
+        for panel in self.query(Panel):
+            panel.relabel()
+        for panel in self._lesson_panels():
+            panel.redraw()
+        for editor in self.query("ScenarioEditor"):
+            editor.set_language(lang)  # type: ignore[attr-defined]
+        self.show_step()
+
     def action_toggle_theme(self) -> None:
         app = self.app
         app.theme = "textual-light" if app.current_theme.dark else "textual-dark"
@@ -755,7 +736,7 @@ class LabScreen(LessonCommands, Screen):
 
     def _bindings_for_help(self):
         """Every binding, one per key, for the help screen and the palette."""
-        yield from Binding.make_bindings(self.BINDINGS)
+        yield from Binding.make_bindings(lab_bindings(self.lang))
 
     def action_toggle_vmflags(self) -> None:
         for vp in self.query(VmaPanel):

@@ -12,23 +12,27 @@ from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
+from lab.tui.i18n import lang_of, next_language, t
+
 if TYPE_CHECKING:
     from lab.tui.lesson_mode import LessonMode
 
-LESSON = Binding.Group("Page ", compact=True)
 
-BINDINGS = [
-    Binding("right_square_bracket", "lesson_page(1)", "Page", key_display="]",
-            group=LESSON, tooltip="Lesson: the next page"),
-    Binding("left_square_bracket", "lesson_page(-1)", "Page back", key_display="[",
-            group=LESSON, tooltip="Lesson: the previous page"),
-    Binding("A", "predict", "Answer", show=False,
-            tooltip="Lesson: answer the question on this page"),
-    Binding("o", "pick_lesson", "Lessons", show=False,
-            tooltip="Lessons: pick one (with your progress)"),
-    Binding("L", "toggle_language", "中文/English", show=False,
-            tooltip="Language of the lesson: English or 中文"),
-]
+def bindings(lang: str) -> list[Binding]:
+    """The lesson keys in `lang` (part of the lab screen's bindings)."""
+    page = Binding.Group(t("group_page", lang), compact=True)
+    return [
+        Binding("right_square_bracket", "lesson_page(1)", t("key_page", lang), key_display="]",
+                group=page, tooltip=t("tip_page", lang)),
+        Binding("left_square_bracket", "lesson_page(-1)", t("key_page_back", lang),
+                key_display="[", group=page, tooltip=t("tip_page_back", lang)),
+        Binding("A", "predict", t("key_answer", lang), show=False,
+                tooltip=t("tip_answer", lang)),
+        Binding("o", "pick_lesson", t("key_lessons", lang), show=False,
+                tooltip=t("tip_lessons", lang)),
+        Binding("L", "toggle_language", t("key_language", lang), show=False,
+                tooltip=t("tip_language", lang)),
+    ]
 
 
 class LessonCommands:
@@ -37,7 +41,7 @@ class LessonCommands:
     lesson: LessonMode | None
     _asking: bool
 
-    LESSON_ACTIONS = ("lesson_page", "predict", "toggle_language")
+    LESSON_ACTIONS = ("lesson_page", "predict")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Lesson keys are offered (footer, palette) only while a lesson is open."""
@@ -59,8 +63,6 @@ class LessonCommands:
             s.goto_step(blocker.step)
             self.state.at_end = False
             mode.run.go(blocker.index)
-            from lab.lessons.i18n import t
-
             self.state.note = t("ui_blocked", mode.lang)
             self.call_after_refresh(self.action_predict)
             return
@@ -73,7 +75,7 @@ class LessonCommands:
     def action_lesson_page(self, delta: int) -> None:
         mode = self.lesson
         if mode is None or mode.run is None:
-            self.state.note = "no lesson open: o picks one"
+            self.state.note = t("note_no_lesson", self.lang)
             self.show_step()
             return
         run = mode.run
@@ -98,7 +100,7 @@ class LessonCommands:
         q = mode.run.page.question
         if q is None or q.answered:
             if q is None:
-                self.state.note = "this page asks no question"
+                self.state.note = t("note_no_question", self.lang)
                 self.show_step()
             return
         from lab.tui.screens.predict import PredictScreen
@@ -121,7 +123,8 @@ class LessonCommands:
             try:
                 self.lesson = LessonMode.load(lang=self.language())
             except OSError as err:
-                self.app.notify(f"cannot read the lessons: {err}", severity="error")
+                self.app.notify(t("notify_lessons_unreadable", self.lang, error=err),
+                                severity="error")
                 return
 
         def picked(number: int | None) -> None:
@@ -140,8 +143,8 @@ class LessonCommands:
         try:
             run = mode.open(mode.find(key))
         except LessonProblem as err:
-            self.app.notify(str(err), title="This lesson cannot open", severity="error",
-                            timeout=10)
+            self.app.notify(str(err), title=t("notify_lesson_cannot_open", self.lang),
+                            severity="error", timeout=10)
             return
         self.set_session(run.session, first=not had_panel,
                          position=run.session.position_of(mode.start_step()))
@@ -157,11 +160,10 @@ class LessonCommands:
     async def mirror_lesson(self, lesson_id: str, page: int) -> None:
         """Show the page an instructor is on (a follower's lab): the lesson pane mirrors it;
         the follower's own progress is left alone."""
-        from lab.lessons.i18n import default_language
         from lab.tui.lesson_mode import LessonMode, LessonProblem, open_run
 
         if self.lesson is None:
-            self.lesson = LessonMode.load(lang=default_language())
+            self.lesson = LessonMode.load(lang=self.language())
         mode = self.lesson
         mode.mirroring = True
         if mode.run is None or mode.run.lesson.id != lesson_id:
@@ -169,7 +171,8 @@ class LessonCommands:
                 entry = mode.find(lesson_id)
                 mode.entry, mode.run = entry, open_run(entry, mode.lang, self.session)
             except LessonProblem as err:
-                self.app.notify(str(err), title="The instructor's lesson", severity="warning")
+                self.app.notify(str(err), title=t("notify_instructor_lesson", self.lang),
+                                severity="warning")
                 return
         mode.run.index = max(0, min(page, len(mode.run.pages) - 1))
         if not self._lesson_panels():
@@ -178,14 +181,9 @@ class LessonCommands:
             panel.redraw()
 
     def action_toggle_language(self) -> None:
-        mode = self.lesson
-        if mode is None:
-            self.state.note = "no lesson open: o picks one"
-        else:
-            mode.toggle_language()
-            for panel in self._lesson_panels():
-                panel.redraw()
-        self.show_step()
+        """The app's next language: the chrome, the narration and the lesson follow it
+        (LabScreen.language_changed); an open lesson saves it for its next start."""
+        self.app.lang = next_language(self.lang)  # type: ignore[attr-defined]
 
     # -- the quiz ----------------------------------------------------------------------------
     def action_quiz(self, seed: int | None = None) -> None:
@@ -198,18 +196,17 @@ class LessonCommands:
 
         def chosen(item) -> None:  # noqa: ANN001 (lab.lessons.quiz.QuizItem or None)
             if item is not None:
-                from lab.lessons.i18n import t
-
                 self.set_session(item.session)
                 self.state.note = t("ui_quiz_traced", lang)
                 self.show_step()
 
         self.app.push_screen(QuizScreen(lang, seed, store), chosen)
 
-    def language(self) -> str:
-        """The lesson's language, else the locale's."""
-        if self.lesson is not None:
-            return self.lesson.lang
-        from lab.lessons.i18n import default_language
+    @property
+    def lang(self) -> str:
+        """The app's language (lab.tui.app.MmapLab.lang)."""
+        return lang_of(self)  # type: ignore[arg-type]
 
-        return default_language()
+    def language(self) -> str:
+        """The language of a lesson or quiz opened now: the app's."""
+        return self.lang

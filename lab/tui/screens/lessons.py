@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from lab.lessons.i18n import t
+from lab.tui.i18n import t, use_bindings
 
 if TYPE_CHECKING:
     from lab.tui.lesson_mode import LessonMode
@@ -33,12 +33,14 @@ class LessonsScreen(ModalScreen[int | None]):
     LessonsScreen OptionList { height: auto; max-height: 20; border: none; }
     LessonsScreen #lessons-help { color: $foreground 70%; }
     """
-    BINDINGS = [Binding("escape,q", "close", "Close", show=False)]
+    BINDINGS = [Binding("escape,q", "close", t("key_close"), show=False)]
 
     def __init__(self, mode: LessonMode, ascii_only: bool = False):
         super().__init__()
         self.mode = mode
         self.ascii_only = ascii_only
+        use_bindings(self, [Binding("escape,q", "close", t("key_close", mode.lang),
+                                    show=False)])
 
     def compose(self):
         mode, lang = self.mode, self.mode.lang

@@ -18,10 +18,14 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input
 
-from lab.lessons.i18n import t
+from lab.tui.i18n import t, use_bindings
 
 if TYPE_CHECKING:
     from lab.lessons.questions import Verdict
+
+
+def _bindings(lang: str) -> list[Binding]:
+    return [Binding("escape", "close", t("key_later", lang), show=False)]
 
 
 class PredictScreen(ModalScreen[bool]):
@@ -36,7 +40,7 @@ class PredictScreen(ModalScreen[bool]):
     PredictScreen #predict-verdict { height: auto; }
     PredictScreen Input { margin: 1 0 0 0; }
     """
-    BINDINGS = [Binding("escape", "close", "Later", show=False)]
+    BINDINGS = _bindings("en")
 
     def __init__(self, title: str, prompt: str, options: list[tuple[str, str]] | None,
                  answer: Callable[[str], Verdict], reveal: Callable[[], Verdict], lang: str):
@@ -48,6 +52,7 @@ class PredictScreen(ModalScreen[bool]):
         self.reveal = reveal
         self.lang = lang
         self.done = False
+        use_bindings(self, _bindings(lang))
 
     @classmethod
     def for_lesson(cls, mode) -> PredictScreen:  # noqa: ANN001 (lab.tui.lesson_mode)

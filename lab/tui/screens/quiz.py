@@ -20,7 +20,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input
 
-from lab.lessons.i18n import t
+from lab.tui.i18n import t, use_bindings
 from lab.tui.panels.lesson import Prose, inline, paragraphs
 
 if TYPE_CHECKING:
@@ -29,6 +29,14 @@ if TYPE_CHECKING:
     from lab.lessons.quiz import Quiz, QuizItem
 
 BATCH = 5  # problems made at a time from one seed (as `mmaplab quiz` asks them)
+
+
+def _bindings(lang: str) -> list[Binding]:
+    return [
+        Binding("escape", "close", t("key_close", lang), show=False),
+        Binding("enter", "next", t("key_next_problem", lang), show=False),
+        Binding("t", "trace", t("key_trace_problem", lang), show=False),
+    ]
 
 
 class QuizScreen(ModalScreen["QuizItem | None"]):
@@ -42,16 +50,13 @@ class QuizScreen(ModalScreen["QuizItem | None"]):
     QuizScreen #quiz-help { color: $foreground 70%; }
     QuizScreen Input { margin: 1 0 0 0; }
     """
-    BINDINGS = [
-        Binding("escape", "close", "Close", show=False),
-        Binding("enter", "next", "Next problem", show=False),
-        Binding("t", "trace", "Step through it", show=False),
-    ]
+    BINDINGS = _bindings("en")
 
     def __init__(self, lang: str, seed: int | None = None,
                  store: ProgressStore | None = None):
         super().__init__()
         self.lang = lang
+        use_bindings(self, _bindings(lang))
         self.seed = seed
         self.store = store  # the quiz's tally goes with the lessons' progress
         self.quiz: Quiz | None = None

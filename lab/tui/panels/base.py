@@ -264,6 +264,7 @@ class Panel(Widget):
         cache is keyed by content, not by language)."""
         self.border_title = self.title_text()
         self.lines.clear_cache()
+        self.lines._update_hint()  # "1-12 of 21" is in words too
 
     @property
     def glyphs(self) -> Glyphs:

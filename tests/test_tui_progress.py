@@ -39,3 +39,36 @@ def test_a_short_recording_or_a_log_shows_no_progress():
     line.throttle = Throttle(after=0, every=0)
     line(0, 10)
     assert log.getvalue() == ""
+
+
+async def test_an_edit_that_records_for_long_says_so_in_the_status_bar(monkeypatch):
+    from lab.scenario import split_statements
+    from lab.tui import progress
+    from lab.tui.app import MmapLab
+    from lab.tui.default_scenario import DEFAULT_SCENARIO
+    from lab.tui.screens.lab import LabScreen
+
+    monkeypatch.setattr(progress, "SHOW_AFTER", 0)  # as if every recording were long
+    monkeypatch.setattr(progress, "REDRAW_EVERY", 0)
+    shown: list[str] = []
+    original = LabScreen._show_recording
+
+    def spy(self, text: str) -> None:
+        original(self, text)
+        shown.append(str(self.query_one("#status").render()))
+
+    monkeypatch.setattr(LabScreen, "_show_recording", spy)
+    a = MmapLab(Session(parse_scenario(split_statements(DEFAULT_SCENARIO), "<test>",
+                                       scenario_constants())),
+                env={"LANG": "C.UTF-8", "TERM": "xterm-256color"}, lang="en")
+    async with a.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.press(*"r = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)")
+        await pilot.press("enter")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if len(a.lab.session.records) == 4:
+                break
+        assert len(a.lab.session.records) == 4
+    assert any("recording statement 4 of 4" in s for s in shown), shown

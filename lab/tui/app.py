@@ -309,7 +309,8 @@ def open_lab(text: str, source_name: str, use_cache: bool = False, **kw) -> Mmap
     if session is None:
         from lab.tui.progress import ProgressLine
 
-        with ProgressLine() as progress:
+        lang = kw.get("lang")
+        with ProgressLine(lang=lang if lang in LANGUAGES else default_language()) as progress:
             session = Session(scenario, progress=progress)
         if use_cache:
             cache.save(text, source_name, session)

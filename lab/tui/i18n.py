@@ -272,6 +272,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "note_bp_added": {"en": "breakpoint at {where}: c continues to it",
                       "zh": "已在 {where} 设置断点：按 c 继续运行到这里"},
     "note_bps_cleared": {"en": "breakpoints cleared", "zh": "已清除所有断点"},
+    "recording": {"en": "recording statement {n} of {total} ({seconds:.1f} s)",
+                  "zh": "正在记录第 {n} 条语句，共 {total} 条（{seconds:.1f} 秒）"},
     "note_recorded": {"en": "statement {n} recorded: {steps} steps",
                       "zh": "第 {n} 条语句已记录：共 {steps} 步"},
     "note_sim_failed": {"en": "the simulator failed: {error}", "zh": "模拟器出错：{error}"},

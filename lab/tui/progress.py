@@ -20,16 +20,19 @@ SHOW_AFTER = 0.5
 REDRAW_EVERY = 0.1
 
 
-def recording_text(done: int, total: int, elapsed: float) -> str:
-    return f"recording statement {done + 1:,} of {total:,} ({elapsed:.1f} s)"
+def recording_text(done: int, total: int, elapsed: float, lang: str = "en") -> str:
+    from lab.tui.i18n import t
+
+    return t("recording", lang, n=f"{done + 1:,}", total=f"{total:,}", seconds=elapsed)
 
 
 class Throttle:
     """True at most once per `every` seconds, and never in the first `after` seconds."""
 
-    def __init__(self, after: float = SHOW_AFTER, every: float = REDRAW_EVERY):
+    def __init__(self, after: float | None = None, every: float | None = None):
         self.started = time.monotonic()
-        self.after, self.every = after, every
+        self.after = SHOW_AFTER if after is None else after
+        self.every = REDRAW_EVERY if every is None else every
         self._last = float("-inf")
 
     @property
@@ -48,8 +51,9 @@ class ProgressLine:
     """`Session(progress=line)` before the app starts: a progress line on a terminal's
     standard error (nothing when that is not a terminal: a log gets no carriage returns)."""
 
-    def __init__(self, stream: IO[str] | None = None):
+    def __init__(self, stream: IO[str] | None = None, lang: str = "en"):
         self.stream = sys.stderr if stream is None else stream
+        self.lang = lang
         try:
             self.enabled = self.stream.isatty()
         except (ValueError, OSError):
@@ -59,7 +63,8 @@ class ProgressLine:
 
     def __call__(self, done: int, total: int) -> None:
         if self.enabled and self.throttle.due():
-            self._write("\r\x1b[K" + recording_text(done, total, self.throttle.elapsed))
+            self._write("\r\x1b[K" + recording_text(done, total, self.throttle.elapsed,
+                                                       self.lang))
             self.shown = True
 
     def close(self) -> None:

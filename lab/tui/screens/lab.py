@@ -311,14 +311,17 @@ class LabScreen(LessonCommands, Screen):
             if deck.has_panel("errors"):
                 deck.flag("errors", has_error)
             deck.refresh_bar()
-        mode = self.lesson
-        lesson = None
-        if mode is not None and mode.run is not None:
-            lesson = (mode.entry.number if mode.entry is not None else 0, mode.run.index + 1,
-                      len(mode.run.pages))
         for status in parts["status"]:
-            status.show(view, len(bps), self.state.note, lesson)
+            status.show(view, len(bps), self.state.note, self._lesson_place())
         self.state.note = ""
+
+    def _lesson_place(self) -> tuple[int, int, int] | None:
+        """(lesson number, page, pages) for the status bar, while a lesson is open."""
+        mode = self.lesson
+        if mode is None or mode.run is None:
+            return None
+        return (mode.entry.number if mode.entry is not None else 0, mode.run.index + 1,
+                len(mode.run.pages))
 
     def _queue_prewarm(self) -> None:
         """Build, one per idle moment, what each function of the trace shows: its C document
@@ -581,12 +584,19 @@ class LabScreen(LessonCommands, Screen):
     @work(thread=True, exclusive=True, group="record")
     def record(self, text: str, target: int) -> None:
         from lab.scenario import parse_scenario
+        from lab.tui.progress import Throttle, recording_text
 
-        app = self.app
+        app, throttle = self.app, Throttle()
+
+        def progress(done: int, total: int) -> None:
+            if throttle.due():  # a long scenario: say how far the recording has got
+                app.call_from_thread(self._show_recording,
+                                     recording_text(done, total, throttle.elapsed, self.lang))
+
         try:
             scenario = parse_scenario(text, self.session.scenario.source_name,
                                       scenario_constants())
-            session = Session(scenario)
+            session = Session(scenario, progress=progress)
         except ScenarioError as err:
             app.call_from_thread(self.query_one("#editor").show_error, err)
             return
@@ -609,6 +619,11 @@ class LabScreen(LessonCommands, Screen):
             self.show_step()
 
         app.call_from_thread(apply)
+
+    def _show_recording(self, text: str) -> None:
+        """The recording's progress in the status bar, over the step still shown."""
+        for status in self.query(StatusBar):
+            status.show(self.view, len(self.session.breakpoints), text, self._lesson_place())
 
     # -- addresses and who-did-it ----------------------------------------------------------------
     def env(self) -> dict[str, int]:

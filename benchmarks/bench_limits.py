@@ -25,6 +25,9 @@ NORESERVE = "\n".join([
     f"p = mmap(NULL, 64 << 30, PROT_READ | PROT_WRITE, {ANON} | MAP_NORESERVE, -1, 0)",
     "p[0] = 1", "p[32 << 30] = 2", "x = p[(48 << 30) + 7]", "p[(64 << 30) - 1] = 3",
     "munmap(p, 64 << 30)"])
+# More than the default world's 8 GiB of RAM, populated: the OOM killer ends it (SIGKILL).
+POPULATE = (f"p = mmap(NULL, 64 << 30, PROT_READ | PROT_WRITE, {ANON} | MAP_NORESERVE "
+            "| MAP_POPULATE, -1, 0)")
 
 
 def vmas_scenario(count: int) -> str:
@@ -49,6 +52,7 @@ if mode == "simulate":
     out["run_s"] = time.perf_counter() - t
     out["map_count"] = report.machine.task.mm.map_count
     out["errnos"] = sorted({str(e.errno) for e, _ in report.events})
+    out["signals"] = sorted({str(e.signal) for e, _ in report.events})
 else:
     from lab.stepping.session import Session
     t = time.perf_counter()
@@ -62,6 +66,14 @@ else:
     session.goto_step(session.total_steps - 1)
     t = time.perf_counter(); session.step_back(); lat.append(time.perf_counter() - t)
     out["step_ms"] = 1000 * sorted(lat)[len(lat) // 2]
+    import random
+    rng, lat = random.Random(1), []
+    for _ in range(200):  # a random step, with the state the panels read there
+        t = time.perf_counter()
+        session.goto_step(rng.randrange(session.total_steps)); session.vmas_at()
+        session.step.locals
+        lat.append(time.perf_counter() - t)
+    out["goto_ms"] = 1000 * sorted(lat)[len(lat) // 2]
 out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps(out))
 """
@@ -86,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--record-vmas", type=int, default=2000, help="mappings to record")
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args(argv)
-    cases = [("64 GiB MAP_NORESERVE, 4 touches", NORESERVE, "simulate"),
+    cases = [("64 GiB MAP_NORESERVE | MAP_POPULATE on 8 GiB", POPULATE, "simulate"),
+             ("64 GiB MAP_NORESERVE, 4 touches", NORESERVE, "simulate"),
              ("64 GiB MAP_NORESERVE, 4 touches", NORESERVE, "record"),
              (f"{args.vmas} mappings", vmas_scenario(args.vmas), "simulate"),
              (f"{args.record_vmas} mappings", vmas_scenario(args.record_vmas), "record")]

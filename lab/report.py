@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TextIO
 
 from lab import KERNEL_VERSION
 from lab.kernel.include.uapi.errno import MMAP_ERRNO_MEANINGS
 from lab.runner import Event
 from lab.scenario.errors import escape
+from lab.world.maps import iter_maps
 
 SHOWN_MAPS = ("start", "end", "perms", "offset", "path", "rss", "locked", "present", "hugetlb",
               "vmflags")
@@ -17,15 +21,34 @@ SHOWN_MAPS = ("start", "end", "perms", "offset", "path", "rss", "locked", "prese
 @dataclass
 class Report:
     initial_maps: list[dict]
-    events: list[tuple[Event, list[dict]]] = field(default_factory=list)
+    # Each event's maps: a list, or a lab.world.maps.MapsAfter (what the statement changed)
+    events: list[tuple[Event, Sequence[dict]]] = field(default_factory=list)
     machine: object = None  # the machine as the scenario left it
 
     def to_json(self) -> dict:
         return {
             "kernel": KERNEL_VERSION,
             "initial_maps": self.initial_maps,
-            "events": [_event_json(e, maps) for e, maps in self.events],
+            "events": list(self.events_json()),
         }
+
+    def events_json(self) -> Iterator[dict]:
+        """Each event's JSON object in turn, its maps in full."""
+        maps = iter_maps(self.initial_maps, (m for _, m in self.events))
+        for (event, _), rows in zip(self.events, maps):
+            yield _event_json(event, rows)
+
+    def write_json(self, out: TextIO) -> None:
+        """Write to_json() as json.dump would, one event at a time: the whole document of a
+        long scenario is never in memory at once."""
+        out.write('{"kernel": ' + json.dumps(KERNEL_VERSION) + ', "initial_maps": ')
+        json.dump(self.initial_maps, out)
+        out.write(', "events": [')
+        for k, doc in enumerate(self.events_json()):
+            if k:
+                out.write(", ")
+            json.dump(doc, out)
+        out.write("]}")
 
 
 def _event_json(event: Event, maps: list[dict]) -> dict:
@@ -93,7 +116,8 @@ def result_text(event: Event, func: str) -> str:
 def text_report(report: Report, funcs: list[str]) -> str:
     out = [f"mmaplab: Linux {KERNEL_VERSION} model, default world (see `mmaplab world`)", ""]
     before = report.initial_maps
-    for (event, maps), func in zip(report.events, funcs):
+    every_maps = iter_maps(report.initial_maps, (m for _, m in report.events))
+    for (event, _), maps, func in zip(report.events, every_maps, funcs):
         out.append(f"line {event.line}: {event.stmt}")
         out.append(f"  = {result_text(event, func)}")
         if maps != before:

@@ -325,20 +325,26 @@ def simulate(scenario: Scenario, machine: Machine | None = None):
     A memory access that kills the process ends the run, as it would end the process.
     """
     from lab.kernel.default_world import default_machine
-    from lab.kernel.fs.proc.task_mmu import maps_rows
     from lab.report import Report
+    from lab.world.maps import MapsTracker
 
     run = Run(machine or default_machine())
-    report = Report(maps_rows(run.machine))
-    for stmt in scenario:
-        try:
-            event = run.execute(stmt)
-        except ScenarioError as err:
-            err.source_name = scenario.source_name
-            err.source_line = err.source_line or stmt.text
-            raise
-        report.events.append((event, maps_rows(run.machine)))
-        if event.signal is not None:
-            break  # the process is dead: nothing after this statement runs
+    # Each event's maps is kept as what its statement changed (lab/world/maps.py): memory
+    # grows with the changes, not with statements x VMAs.
+    maps = MapsTracker(run.machine)
+    report = Report(maps.initial)
+    try:
+        for stmt in scenario:
+            try:
+                event = run.execute(stmt)
+            except ScenarioError as err:
+                err.source_name = scenario.source_name
+                err.source_line = err.source_line or stmt.text
+                raise
+            report.events.append((event, maps.take()))
+            if event.signal is not None:
+                break  # the process is dead: nothing after this statement runs
+    finally:
+        maps.close()
     report.machine = run.machine
     return report

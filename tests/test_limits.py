@@ -9,12 +9,14 @@ bench_limits.py runs the stock 65,530 and measures.
 from __future__ import annotations
 
 from lab.kernel.default_world import default_machine
-from lab.kernel.lib.maple_tree import _GAP_CHUNK
 from lab.runner import scenario_constants, simulate
 from lab.scenario import parse_scenario
 from lab.world.invariants import check_invariants
 
 GiB = 1 << 30
+#: VMAs per run in the gap test: more than a leaf (16) or an inner node's children (10) hold,
+#: so the holes sit in different subtrees of the maple tree.
+_GAP_CHUNK = 256
 ANON = "MAP_PRIVATE | MAP_ANONYMOUS"
 
 
@@ -66,8 +68,8 @@ def test_munmap_of_a_middle_page_at_the_limit_fails_with_enomem():
 
 
 def test_gap_search_past_a_long_run_of_packed_vmas_finds_the_same_gaps():
-    """More VMAs than the gap scan skips at once, then holes punched among them: the next
-    mappings land in the holes the kernel would pick (the highest that fits)."""
+    """Hundreds of packed VMAs (a tree three levels deep), then holes punched among them: the
+    next mappings land in the holes the kernel would pick (the highest that fits)."""
     n = 3 * _GAP_CHUNK + 7
     lines = _mappings(n)
     lines += [f"munmap(p{i}, 4096)" for i in (5, _GAP_CHUNK + 3, 2 * _GAP_CHUNK + 1)]
@@ -113,3 +115,49 @@ def test_munmap_of_a_touched_64_gib_mapping_gives_every_frame_back():
     # page tables the kernel keeps (free_pgtables frees only what the range covered)
     assert report.machine.physmem.in_use - frames <= 6
     assert check_invariants(report.machine) == []
+
+
+def test_a_mapping_larger_than_ram_and_swap_is_refused_under_the_default_heuristic():
+    """OVERCOMMIT_GUESS: pages > totalram_pages() + total_swap_pages fails in
+    __vm_enough_memory; each mapping is judged alone, so two of 6 GiB both map."""
+    report = _sim("\n".join([
+        f"p = mmap(NULL, 64 << 30, PROT_READ | PROT_WRITE, {ANON}, -1, 0)",
+        f"q = mmap(NULL, 6 << 30, PROT_READ | PROT_WRITE, {ANON}, -1, 0)",
+        f"r = mmap(NULL, 6 << 30, PROT_READ | PROT_WRITE, {ANON}, -1, 0)",
+        f"s = mmap(NULL, 64 << 30, PROT_READ | PROT_WRITE, {ANON} | MAP_NORESERVE, -1, 0)"]))
+    assert _errnos(report) == ["ENOMEM", None, None, None]
+
+
+def test_populating_64_gib_of_noreserve_memory_on_8_gib_ends_in_an_oom_kill():
+    report = _sim(f"p = mmap(NULL, 64 << 30, PROT_READ | PROT_WRITE, {ANON} | MAP_NORESERVE "
+                  "| MAP_POPULATE, -1, 0)\nx = p[0]")
+    [(event, maps)] = report.events  # the process died: x = p[0] never ran
+    assert (event.errno, event.signal, event.si_code) == (None, "SIGKILL", "SI_KERNEL")
+    row = next(r for r in maps if r["start"] == event.ret)
+    assert row["end"] - row["start"] == 64 * GiB
+    # the OOM reaper took the victim's private memory back: nothing stays mapped
+    assert (row["rss"], row["present"]) == (0, 0)
+    assert report.machine.physmem.in_use == 0
+    assert check_invariants(report.machine) == []
+
+
+def _small_ram(free_pages: int):
+    machine = default_machine()
+    machine.physmem.total_pages = machine.physmem.in_use + free_pages
+    return machine
+
+
+def test_the_write_that_finds_ram_full_is_killed_by_the_oom_killer():
+    text = "\n".join([f"p = mmap(NULL, 20 << 12, PROT_READ | PROT_WRITE, {ANON}, -1, 0)",
+                      *[f"p[{i} << 12] = 1" for i in range(12)]])
+    report = simulate(parse_scenario(text, "<t>", scenario_constants()), _small_ram(10))
+    signals = [event.signal for event, _ in report.events]
+    assert signals == [None] * 11 + ["SIGKILL"]  # the eleventh page finds no frame
+
+
+def test_populate_past_free_ram_is_killed_while_mmap_still_returned_the_address():
+    text = f"p = mmap(NULL, 20 << 12, PROT_READ | PROT_WRITE, {ANON} | MAP_POPULATE, -1, 0)"
+    report = simulate(parse_scenario(text, "<t>", scenario_constants()), _small_ram(10))
+    [(event, _)] = report.events
+    assert event.ret > 0 and event.signal == "SIGKILL"  # mm_populate() ignores its error
+    assert report.machine.physmem.in_use == 0

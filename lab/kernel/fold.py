@@ -71,6 +71,16 @@ def populate_rest(mm: MmStruct, vma: VmAreaStruct, start: int, nr_pages: int, gu
         pgd.set_range(start, [template | (ZERO_PFN << PAGE_SHIFT)] * n)
     else:  # its write fault: a zeroed frame each, MM_ANONPAGES + 1 each
         physmem = kernel.physmem
+        if n > physmem.free_pages:
+            # RAM runs out within these rounds: the round that finds no frame runs the OOM
+            # killer, whose reaper at once unmaps what the rounds before it mapped. So none
+            # is built: the rounds that fit are counted, and the next round (the twin's
+            # own) stops at the pending SIGKILL.
+            from lab.kernel.mm.oom_kill import out_of_memory
+
+            fit = max(physmem.free_pages, 0)
+            out_of_memory()
+            return i + fit, start + fit * PAGE_SIZE, nr_pages - fit
         if physmem.free_list:
             pfns = [physmem.alloc(FRAME_ANON) for _ in range(n)]
         else:

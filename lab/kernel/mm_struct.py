@@ -1,18 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """struct vm_area_struct and struct mm_struct (include/linux/mm_types.h), as plain data.
 
-The kernel keeps VMAs in a maple tree; the lab keeps them in a list sorted by address,
-which gives the same answers to every lookup the chain makes.
+The mm's VMAs are in its maple tree, `mm_mt` (lab/kernel/lib/maple_tree.py), which also
+reads like a list sorted by address: `mm.vmas`.
 """
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from lab.kernel.arch.x86.include.asm.pgtable import PAGE_SHIFT
+from lab.kernel.lib.maple_tree import MapleTree, mas_update_gap
 from lab.kernel.pagetable import PageTable
 
 if TYPE_CHECKING:
@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 # Bumped by every change to a VMA or to the VMA list, so a recorder can tell cheaply
 # whether a step changed them.
 VMA_MUTATIONS = [0]
+# Sets that collect every VMA changed, stored or removed while they are here: how the maps
+# of each statement are rebuilt for the VMAs it changed only (lab/world/maps.py).
+VMA_WATCHERS: list[set] = []
 
 # rss_stat counters (include/linux/mm_types_task.h)
 MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES = range(4)
@@ -45,10 +48,15 @@ class VmAreaStruct:
     vm_page_prot: int = 0
     name: str | None = None  # "[heap]", "[stack]", "[vdso]": what arch code names special VMAs
     vm_private_data: object = None
+    _mt_leaf = None  # not a field (no annotation): the maple tree leaf holding the VMA
 
     def __setattr__(self, name: str, value) -> None:
         VMA_MUTATIONS[0] += 1
         object.__setattr__(self, name, value)
+        for touched in VMA_WATCHERS:
+            touched.add(self)
+        if self._mt_leaf is not None and name in ("vm_start", "vm_end"):
+            mas_update_gap(self._mt_leaf)  # the tree's bounds and gaps follow the VMA
 
     @property
     def pages(self) -> int:
@@ -65,7 +73,7 @@ class MmStruct:
     mmap_base: int
     task_size: int
     get_unmapped_area: Callable | None = None
-    vmas: list[VmAreaStruct] = field(default_factory=list)
+    mm_mt: MapleTree = field(default_factory=MapleTree)
     map_count: int = 0
     total_vm: int = 0
     locked_vm: int = 0
@@ -82,22 +90,23 @@ class MmStruct:
     # Not VMAs of the mm but shown in maps, as the kernel's gate VMA ([vsyscall]) is.
     gate_vma: VmAreaStruct | None = None
 
-    # -- the lookups mm/mmap.c makes through the maple tree -------------------------------
-    def index_after(self, addr: int) -> int:
-        """Index of the first VMA whose end is above addr."""
-        lo, hi = 0, len(self.vmas)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self.vmas[mid].vm_end <= addr:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
+    @property
+    def vmas(self) -> MapleTree:
+        """The VMAs in address order: the maple tree, read as a list."""
+        return self.mm_mt
 
+    @vmas.setter
+    def vmas(self, vmas: list[VmAreaStruct]) -> None:
+        VMA_MUTATIONS[0] += 1
+        for touched in VMA_WATCHERS:
+            touched.update(self.mm_mt, vmas)
+        self.mm_mt.clear()
+        self.mm_mt = MapleTree(vmas)
+
+    # -- the lookups mm/mmap.c makes through the maple tree, each one walk from the root ---
     def find_vma(self, addr: int) -> VmAreaStruct | None:
         """The first VMA with vm_end > addr (it may start above addr), as find_vma()."""
-        i = self.index_after(addr)
-        return self.vmas[i] if i < len(self.vmas) else None
+        return self.mm_mt.find(addr)
 
     def vma_lookup(self, addr: int) -> VmAreaStruct | None:
         """The VMA containing addr, or None."""
@@ -110,34 +119,34 @@ class MmStruct:
 
     def find_vma_prev(self, addr: int) -> tuple[VmAreaStruct | None, VmAreaStruct | None]:
         """(the VMA at or after addr, the one before it)."""
-        i = self.index_after(addr)
-        vma = self.vmas[i] if i < len(self.vmas) else None
-        prev = self.vmas[i - 1] if i > 0 else None
+        vma = self.find_vma(addr)
+        prev = self.mm_mt.prev_of(vma) if vma is not None else self.mm_mt.last()
         return vma, prev
 
     def overlapping(self, start: int, end: int) -> list[VmAreaStruct]:
-        i = self.index_after(start)
         out = []
-        while i < len(self.vmas) and self.vmas[i].vm_start < end:
-            out.append(self.vmas[i])
-            i += 1
+        vma = self.find_vma(start)
+        while vma is not None and vma.vm_start < end:
+            out.append(vma)
+            vma = self.mm_mt.next_of(vma)
         return out
 
     def neighbours(self, start: int, end: int) -> tuple[VmAreaStruct | None, VmAreaStruct | None]:
         """(prev, next) around the free range [start, end)."""
-        i = self.index_after(start)
-        prev = self.vmas[i - 1] if i > 0 else None
-        nxt = self.vmas[i] if i < len(self.vmas) else None
+        nxt, prev = self.find_vma_prev(start)
         return prev, nxt
 
     def insert_vma(self, vma: VmAreaStruct) -> None:
         VMA_MUTATIONS[0] += 1
-        i = bisect.bisect_left(self.vmas, vma.vm_start, key=lambda v: v.vm_start)
-        self.vmas.insert(i, vma)
+        for touched in VMA_WATCHERS:
+            touched.add(vma)
+        self.mm_mt.insert(vma)
 
     def remove_vma(self, vma: VmAreaStruct) -> None:
         VMA_MUTATIONS[0] += 1
-        self.vmas.remove(vma)
+        for touched in VMA_WATCHERS:
+            touched.add(vma)
+        self.mm_mt.remove(vma)
 
     def get_mm_counter(self, member: int) -> int:
         return self.rss_stat[member]

@@ -72,6 +72,9 @@ class PageTable:
         # When a list, every change of a leaf entry is appended as (address, old, new):
         # how a recorder sees what a step did to the page tables.
         self.log: list[tuple[int, int, int]] | None = None
+        # When a set, the 2 MiB regions (addr >> PMD_SHIFT) where a leaf changed: how maps
+        # rows are rebuilt only for the VMAs a statement touched (lab/world/maps.py).
+        self.dirty: set[int] | None = None
 
     # -- walking ---------------------------------------------------------------------------
     def walk(self, addr: int) -> list[WalkStep]:
@@ -129,6 +132,8 @@ class PageTable:
         table.entries[i] = value
         if self.log is not None:
             self.log.append((addr, old, value))  # type: ignore[arg-type]
+        if self.dirty is not None:
+            self.dirty.add(addr >> PMD_SHIFT)
         return old  # type: ignore[return-value]
 
     def set_range(self, start: int, values: list[int]) -> None:
@@ -141,6 +146,8 @@ class PageTable:
             count = min(PTRS_PER_TABLE - first, len(values) - k)
             chunk = values[k : k + count]
             table.entries.update(zip(range(first, first + count), chunk))
+            if self.dirty is not None:
+                self.dirty.add(addr >> PMD_SHIFT)  # a chunk lies in one PTE table
             if self.log is not None:
                 self.log.extend(zip(range(addr, addr + (count << PAGE_SHIFT), 1 << PAGE_SHIFT),
                                     [0] * count, chunk))
@@ -162,6 +169,8 @@ class PageTable:
         table.entries[i] = value | _PAGE_PSE
         if self.log is not None:
             self.log.append((addr, old, value | _PAGE_PSE))
+        if self.dirty is not None:
+            self.dirty.add(addr >> PMD_SHIFT)
         return old
 
     def clear(self, addr: int) -> int:
@@ -176,6 +185,8 @@ class PageTable:
                 del table.entries[i]
                 if self.log is not None:
                     self.log.append((addr, entry, 0))
+                if self.dirty is not None:
+                    self.dirty.add(addr >> PMD_SHIFT)
                 return entry
             table = entry
         return 0

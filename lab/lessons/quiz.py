@@ -229,9 +229,27 @@ def _item(number: int, r: random.Random, maker: Callable[[random.Random], Proble
     return QuizItem(number, topic, text, spec, rec, facts, compute(spec, facts))
 
 
+#: The most problems one quiz asks: each records its scenario, and past this it is no longer
+#: a quiz for one sitting (and `--count 10**9` would run for days).
+MAX_COUNT = 100
+_COUNT_TOO_BIG = {"en": "mmaplab quiz: --count must be at most {max} (asked for {count})",
+                  "zh": "mmaplab quiz：--count 最多为 {max}（给出的是 {count}）"}
+
+
+def count_problem(count: int, lang: str = "en") -> str | None:
+    """Why `count` is not a quiz length (a message in `lang`), or None when it is one."""
+    if count < 1:
+        return t("cli_count_bad", lang)
+    if count > MAX_COUNT:
+        return _COUNT_TOO_BIG.get(lang, _COUNT_TOO_BIG["en"]).format(max=MAX_COUNT, count=count)
+    return None
+
+
 def generate_quiz(seed: int | None = None, count: int = 5) -> Quiz:
-    """`count` problems from `seed` (a fresh random seed if None): the same seed, the same
-    problems, the same answers."""
+    """`count` problems (1 to MAX_COUNT) from `seed` (a fresh random seed if None): the same
+    seed, the same problems, the same answers."""
+    if count_problem(count) is not None:
+        raise ValueError(count_problem(count))
     if seed is None:
         seed = random.SystemRandom().randrange(1, 100_000)
     r = random.Random(seed)

@@ -31,7 +31,7 @@ from lab.kernel.mm_struct import MmStruct, VmAreaStruct
 from lab.kernel.twin import ULONG_MAX, Out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VmaPicture:
     start: int
     end: int
@@ -39,7 +39,7 @@ class VmaPicture:
     pgoff: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VmFaultPicture:
     """struct vm_fault as the step saw it: the fields a learner follows down the handlers."""
 
@@ -48,7 +48,7 @@ class VmFaultPicture:
     pgoff: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Opaque:
     """An object the learner sees only by its kind: `struct file *`, `struct mm_struct *`."""
 
@@ -71,9 +71,21 @@ def capture_value(value: Any) -> Any:
     return Opaque(type(value).__name__)
 
 
-def capture_locals(frame) -> dict[str, Any]:
-    return {name: capture_value(v) for name, v in frame.f_locals.items()
-            if not name.startswith("_")}
+def capture_locals(frame, previous: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The frame's locals, captured. Values equal to `previous` ones (the same frame's last
+    step) are those objects, and if nothing changed the result is `previous` itself: most
+    steps change one local or none, and a recording keeps every step's locals."""
+    now = {name: capture_value(v) for name, v in frame.f_locals.items()
+           if not name.startswith("_")}
+    if previous is None:
+        return now
+    if now == previous:
+        return previous
+    for name, value in now.items():
+        old = previous.get(name, now)
+        if old is not now and old is not value and type(old) is type(value) and old == value:
+            now[name] = old
+    return now
 
 
 # Locals that hold a return value, where a small negative number is an error code.

@@ -21,12 +21,12 @@ from lab.kernel.links import Link, LinkTable, default_links, display_path
 from lab.kernel.machine import Machine
 from lab.source.cindex import CIndex, default_index
 from lab.stepping.capture import capture_locals
-from lab.stepping.state import StateTracker, StepChanges
+from lab.stepping.state import NO_CHANGES, StateTracker, StepChanges
 
 DEFAULT_FOLD_AFTER = 4  # rounds of a loop recorded in full before the rest is folded
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Frame:
     """One level of the call stack: the C function and the C line it is at."""
 
@@ -37,7 +37,7 @@ class Frame:
     py_line: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Step:
     index: int
     kind: str  # "line", or "fold" for a summary of folded loop rounds
@@ -85,6 +85,7 @@ class _FrameState:
         "fold_changes_from",
         "fold_rounds",
         "frame",
+        "last_locals",
         "last_step",
         "py_line",
         "twin",
@@ -105,6 +106,7 @@ class _FrameState:
         self.fold_rounds = 0
         self.fold_changes_from = 0
         self.last_step: Step | None = None
+        self.last_locals: dict[str, Any] | None = None
 
 
 class Recorder:
@@ -121,6 +123,10 @@ class Recorder:
         self._trace: Trace | None = None
         self._cfn: dict = {}  # twin → its C function
         self._loop_heads: dict = {}  # C function → {first statement of a loop body: loop}
+        # Tens of thousands of steps share a few hundred distinct frames and stacks: each is
+        # kept once (a step of 300 mmaps' recording keeps pointers, not its own copies).
+        self._frames: dict[tuple, Frame] = {}
+        self._stacks: dict[tuple[Frame, ...], tuple[Frame, ...]] = {}
 
     # -- public --------------------------------------------------------------------------
     def record(self, statement_index: int, call: Callable[[], Any]) -> Trace:
@@ -271,18 +277,22 @@ class Recorder:
             py_path, py_line = display_path(fs.frame.f_code.co_filename), fs.frame.f_lineno
         frames: list[Frame] = []
         for f in self._stack:
-            frame = Frame(f.cfn.display, f.c_path, f.c_line,
-                          display_path(f.frame.f_code.co_filename), f.py_line)
+            key = (f.cfn.display, f.c_path, f.c_line, f.frame.f_code.co_filename, f.py_line)
+            frame = self._frames.get(key)
+            if frame is None:
+                frame = self._frames[key] = Frame(f.cfn.display, f.c_path, f.c_line,
+                                                  display_path(key[3]), f.py_line)
             if f.continues and frames:
                 frames[-1] = frame
             else:
                 frames.append(frame)
-        stack = tuple(frames)
+        stack = self._stacks.setdefault(tuple(frames), tuple(frames))
+        fs.last_locals = capture_locals(fs.frame, fs.last_locals)
         step = Step(
             index=len(trace.steps), kind=kind, link=link, c_path=c_path, c_line=c_line,
             c_end=c_end, function=fs.cfn.display, py_path=py_path, py_line=py_line,
-            depth=len(stack), stack=stack, locals=capture_locals(fs.frame),
-            changes=StepChanges(), note=note,
+            depth=len(stack), stack=stack, locals=fs.last_locals,
+            changes=NO_CHANGES, note=note,
             entry=fs.last_step is None and not fs.continues,
         )
         # A line event comes before its statement runs: what changed since the last step

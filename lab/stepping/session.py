@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import bisect
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from lab.kernel.default_world import default_machine
-from lab.kernel.fs.proc.task_mmu import maps_rows
 from lab.kernel.include.linux import mm as linux_mm
 from lab.kernel.include.uapi.errno import ERRNO_NAMES
 from lab.kernel.machine import Machine, running
@@ -26,6 +25,7 @@ from lab.scenario import Scenario, ScenarioError, evaluate, parse_expression
 from lab.stepping.ptewrites import PteWrites, covers
 from lab.stepping.record import DEFAULT_FOLD_AFTER, Recorder, Step, Trace
 from lab.stepping.state import VmaView
+from lab.world.maps import MapsTracker
 
 
 @dataclass(frozen=True, order=True)
@@ -57,7 +57,7 @@ class StatementRecord:
     index: int
     event: Event | None
     trace: Trace
-    maps_after: list[dict]
+    maps_after: Sequence[dict]  # a MapsAfter: what the statement changed, read as the rows
     vmas_before: tuple[VmaView, ...]
     error: ScenarioError | None = None
     _vma_at: list[tuple[VmaView, ...]] = field(default_factory=list)
@@ -84,14 +84,19 @@ class Session:
         statement (a long recording shows how far it has got)."""
         self.scenario = scenario
         self.machine = machine or default_machine()
-        self.initial_maps = maps_rows(self.machine)
+        self._maps = MapsTracker(self.machine)
+        self.initial_maps = self._maps.initial
         self.records: list[StatementRecord] = []
         self.breakpoints: list[Breakpoint] = []
         self.position = Position(0, 0)
         self._listeners: list[Callable[[Position], None]] = []
         self._pte_change_steps: list[int] | None = None
         self._history: _PteHistory | None = None
-        self._record_all(fold_after, progress)
+        try:
+            self._record_all(fold_after, progress)
+        finally:
+            self._maps.close()
+            del self._maps
         self._starts = []  # global index of each statement's first step
         total = 0
         for r in self.records:
@@ -121,7 +126,7 @@ class Session:
             with running(self.machine):
                 trace = recorder.record(i, call)
             self.records.append(StatementRecord(
-                i, box.get("event"), trace, maps_rows(self.machine),
+                i, box.get("event"), trace, self._maps.take(),
                 recorder.state.initial_vmas, box.get("error")))
             if "error" in box or (box.get("event") and box["event"].signal):
                 break

@@ -21,7 +21,7 @@ from lab.stepping.ptewrites import compact
 COUNTERS = ("map_count", "total_vm", "locked_vm", "data_vm", "exec_vm", "stack_vm")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VmaView:
     """A VMA as it was at one step: what the VMA panel shows."""
 
@@ -69,9 +69,24 @@ class StepChanges:
                            committed)
 
 
-def vma_views(machine: Machine) -> tuple[VmaView, ...]:
-    return tuple(VmaView(v.vm_start, v.vm_end, v.vm_flags, v.vm_pgoff, vma_perms(v), vma_path(v))
-                 for v in machine.task.mm.vmas)
+#: No change: what most steps carry, one object for all of them (never changed in place).
+NO_CHANGES = StepChanges()
+
+
+def vma_views(machine: Machine, known: dict | None = None) -> tuple[VmaView, ...]:
+    """The VMA list as views. With `known` (VMA → its last view), a VMA that did not change
+    gives the same view object: the snapshots of a recording share their unchanged views."""
+    views = []
+    for v in machine.task.mm.vmas:
+        old = known.get(v) if known is not None else None
+        if old is None or (old.start, old.end, old.flags, old.pgoff, old.path) != \
+                (v.vm_start, v.vm_end, v.vm_flags, v.vm_pgoff, vma_path(v)):
+            old = VmaView(v.vm_start, v.vm_end, v.vm_flags, v.vm_pgoff, vma_perms(v),
+                          vma_path(v))
+            if known is not None:
+                known[v] = old
+        views.append(old)
+    return tuple(views)
 
 
 def describe_vma_change(before: tuple[VmaView, ...], after: tuple[VmaView, ...]) -> list[str]:
@@ -113,6 +128,7 @@ class StateTracker:
         self._committed = 0
         self._log_pos = 0
         self.initial_vmas: tuple[VmaView, ...] = ()
+        self._views: dict = {}  # VMA → its last view, for vma_views()
 
     def _counter_values(self) -> tuple[int, ...]:
         mm = self.machine.task.mm
@@ -123,7 +139,7 @@ class StateTracker:
         pgd.log = []
         self._log_pos = 0
         self._mutations = VMA_MUTATIONS[0]
-        self._vmas = self.initial_vmas = vma_views(self.machine)
+        self._vmas = self.initial_vmas = vma_views(self.machine, self._views)
         self._counters = self._counter_values()
         self._committed = self.machine.vm_committed_as
 
@@ -140,7 +156,7 @@ class StateTracker:
         changes = StepChanges()
         if VMA_MUTATIONS[0] != self._mutations:
             self._mutations = VMA_MUTATIONS[0]
-            views = vma_views(self.machine)
+            views = vma_views(self.machine, self._views)
             if views != self._vmas:
                 changes.vmas = views
                 changes.vma_notes = describe_vma_change(self._vmas, views)
@@ -157,7 +173,7 @@ class StateTracker:
         if log is not None and len(log) > self._log_pos:
             changes.ptes = compact(log[self._log_pos:])
             self._log_pos = len(log)
-        return changes
+        return changes if changes else NO_CHANGES
 
     def summarise_since(self, mark: int) -> str:
         """'faulted 262,140 more pages, PFNs 0x100004 to 0x13ffff' for a folded loop."""

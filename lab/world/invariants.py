@@ -37,6 +37,7 @@ from lab.kernel.include.linux.mm import (
     VM_SHARED,
     VM_WRITE,
 )
+from lab.kernel.lib.maple_tree import mt_validate
 from lab.kernel.machine import Machine
 from lab.kernel.mm.mmap import is_data_mapping, is_exec_mapping, is_stack_mapping
 from lab.kernel.mm_struct import (
@@ -161,7 +162,7 @@ def check_invariants(machine: Machine) -> list[str]:
     """
     mm = machine.task.mm
     physmem = machine.physmem
-    problems = check_vma_shape(mm)
+    problems = check_vma_shape(mm) + mt_validate(mm.mm_mt)
     if mm.map_count != len(mm.vmas):
         problems.append(f"map_count is {mm.map_count}, but there are {len(mm.vmas)} VMAs")
     for name, want in _expected_counters(mm).items():
@@ -170,14 +171,15 @@ def check_invariants(machine: Machine) -> list[str]:
             problems.append(f"{name} is {have} pages, the VMAs add up to {want}")
 
     cached = _page_cache(machine)
-    starts = [v.vm_start for v in mm.vmas]
+    vmas = mm.vmas.to_list()
+    starts = [v.vm_start for v in vmas]
     rss = [0, 0, 0, 0]
     mapped: Counter[int] = Counter()
     for addr, entry, size in mm.pgd.leaves(0, 1 << 64):
         if not entry & (_PAGE_PRESENT | _PAGE_PROTNONE):
             continue
         i = bisect.bisect_right(starts, addr) - 1
-        vma = mm.vmas[i] if i >= 0 and mm.vmas[i].vm_end > addr else None
+        vma = vmas[i] if i >= 0 and vmas[i].vm_end > addr else None
         if vma is None:
             problems.append(f"PTE at {addr:#x} ({entry:#x}) lies in no VMA")
             continue

@@ -168,7 +168,10 @@ def hugepage_vma_check(vma, vm_flags, smaps, in_pf, enforce_sysfs) -> bool:
 
 
 def fatal_signal_pending(task) -> bool:
-    return False  # nothing sends the lab's process a SIGKILL during a system call
+    """A SIGKILL is pending: the OOM killer chose this process (lab/kernel/mm/oom_kill.py)."""
+    from lab.kernel.kernel import signal
+
+    return signal.fatal_signal_pending(task)
 
 
 def check_stable_address_space(mm: MmStruct) -> int:
@@ -379,8 +382,13 @@ def PageAnonExclusive(page: int) -> bool:  # noqa: N802
 
 
 def alloc_zeroed_user_highpage_movable(vma: VmAreaStruct, vaddr: int) -> int | None:
+    """A zeroed frame; when RAM is full the allocator's slow path runs the OOM killer, which
+    kills this process, and the allocation fails (the fault returns VM_FAULT_OOM)."""
+    from lab.kernel.mm.oom_kill import out_of_memory
+
     physmem = kernel.physmem
     if physmem.free_pages <= 0:
+        out_of_memory()
         return None
     return physmem.alloc(FRAME_ANON)
 
@@ -436,11 +444,9 @@ def anon_vma_prepare(vma: VmAreaStruct) -> int:
     if vma.anon_vma is not None:
         return 0
     mm = current.mm
-    i = mm.vmas.index(vma) if vma in mm.vmas else -1
     found = None
-    if i >= 0:
-        nxt = mm.vmas[i + 1] if i + 1 < len(mm.vmas) else None
-        prev = mm.vmas[i - 1] if i > 0 else None
+    if vma in mm.mm_mt:
+        nxt, prev = mm.mm_mt.next_of(vma), mm.mm_mt.prev_of(vma)
         if nxt is not None and _anon_vma_compatible(vma, nxt):
             found = nxt.anon_vma
         if found is None and prev is not None and _anon_vma_compatible(prev, vma):

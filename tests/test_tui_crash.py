@@ -205,3 +205,15 @@ def test_a_served_lab_keeps_its_reports_past_the_session_and_its_clients_locale(
     assert Path(env["XDG_STATE_HOME"]).is_relative_to(session.home)
     assert ("MMAPLAB_GLYPHS" in env) == (client_lang == "C")
     assert "utf" in env["LANG"].lower().replace("-", "")  # Python itself speaks UTF-8
+
+
+def test_the_crash_message_speaks_the_labs_language():
+    from pathlib import Path
+
+    from lab.tui.crash import Crash, message
+
+    found = Crash("RuntimeError: boom", "saved", Path("report.txt"))
+    zh = message(found, "zh")
+    assert "意外错误" in zh and "RuntimeError: boom" in zh and "report.txt" in zh
+    assert "学习进度已保存" in zh
+    assert "unexpected error" in message(found) and "progress was saved" in message(found)

@@ -204,7 +204,8 @@ class MmapLab(App):
             self.push_screen(CommandPalette(id="--command-palette",
                                             placeholder=t("palette_search", self.lang)))
         else:  # its magnifying glass and ellipsis: not ASCII
-            self.push_screen(terminal.plain_command_palette(id="--command-palette"))
+            self.push_screen(terminal.plain_command_palette(
+                id="--command-palette", placeholder=t("palette_search", self.lang)))
 
     def get_default_screen(self) -> Screen:
         palette = "dark" if self.current_theme.dark else "light"

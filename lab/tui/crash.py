@@ -224,22 +224,25 @@ def record(app: Any, error: BaseException) -> Crash:
 
 
 # -- after the app has ended ----------------------------------------------------------------
-def _saved_sentence(found: Crash) -> str:
+def _saved_sentence(found: Crash, lang: str = "en") -> str:
+    from lab.tui.i18n import t
+
     if found.saved == "saved":
-        return "Your progress was saved."
-    return "" if found.saved.startswith("nothing") else f"Progress {found.saved}."
+        return t("crash_saved", lang)
+    return "" if found.saved.startswith("nothing") else \
+        t("crash_not_saved", lang, detail=found.saved)
 
 
-def message(found: Crash) -> str:
-    """What the learner reads on stderr once the terminal is back."""
-    where = f"A report is in {found.path}" if found.path else \
-        "No report could be written; it follows"
-    saved = _saved_sentence(found)
-    text = (f"mmaplab: an unexpected error ended the lab ({found.summary}). "
-            f"{saved + ' ' if saved else ''}"
-            f"{where}: please send it to whoever runs your course or to the mmaplab "
-            f"developers, with a line on what you were doing. It holds the versions, the "
-            f"terminal's settings, the scenario, the position and the traceback.")
+def message(found: Crash, lang: str = "en") -> str:
+    """What the learner reads on stderr once the terminal is back (the report itself stays
+    in English: it is for whoever fixes the lab)."""
+    from lab.tui.i18n import t
+
+    where = t("crash_message_in", lang, path=found.path) if found.path else \
+        t("crash_message_none", lang)
+    saved = _saved_sentence(found, lang)
+    text = t("crash_message", lang, summary=found.summary, saved=saved + " " if saved else "",
+             where=where)
     return text if found.path else text + "\n\n" + found.report
 
 
@@ -250,13 +253,17 @@ def after_run(app: Any) -> None:
         return
     from lab.tui import terminal
 
+    lang = getattr(app, "lang", "en")
+    if lang not in ("en", "zh"):
+        lang = "en"
     if not getattr(getattr(app, "_driver", None), "lost", False) and terminal.problem() is None:
         if getattr(app, "no_color", False):  # Textual took NO_COLOR out of the environment
             os.environ.setdefault("NO_COLOR", "1")
         with contextlib.suppress(Exception):  # the screen is a courtesy; stderr says it all
-            CrashApp(found, getattr(app, "glyphs", None), getattr(app, "theme", None)).run()
+            CrashApp(found, getattr(app, "glyphs", None), getattr(app, "theme", None),
+                     lang).run()
     with contextlib.suppress(OSError, ValueError):
-        print(message(found), file=sys.stderr)
+        print(message(found, lang), file=sys.stderr)
 
 
 def maybe_test_crash(action: object) -> None:
@@ -284,11 +291,13 @@ class CrashApp(App):
     #crash { width: auto; max-width: 100%; height: auto; padding: 0 1; }
     """
 
-    def __init__(self, found: Crash, glyphs: Any = None, theme: str | None = None):
+    def __init__(self, found: Crash, glyphs: Any = None, theme: str | None = None,
+                 lang: str = "en"):
         from lab.tui import glyphs as glyph_sets
 
         super().__init__()
         self.found = found
+        self.lang = lang
         self.glyphs = glyphs or glyph_sets.choose()
         self._mmaplab_exit_hooks: list[str] = []  # the lab ran them: never again from here
         if theme and theme in self.available_themes:
@@ -307,12 +316,14 @@ class CrashApp(App):
         self.exit()
 
     def compose(self) -> ComposeResult:
-        f = self.found
-        where = f"A report is in\n  {f.path}" if f.path else "No report could be written."
-        saved = _saved_sentence(f)
-        text = (f"mmaplab stopped: an unexpected error.\n\n{f.summary}\n\n"
-                f"{saved + chr(10) if saved else ''}{where}\nPlease send it to whoever runs "
-                "your course or to the mmaplab developers.\n\nAny key quits.")
+        from lab.tui.i18n import t
+
+        f, lang = self.found, self.lang
+        where = t("crash_report_in", lang, path=f.path) if f.path else \
+            t("crash_no_report", lang)
+        saved = _saved_sentence(f, lang)
+        text = t("crash_screen", lang, summary=f.summary,
+                 saved=saved + "\n" if saved else "", where=where)
         box = Static(text, id="crash", markup=False)
         border = "ascii" if self.glyphs.ascii else "heavy" if self.glyphs.name == "unicode" \
             else "double"  # the Linux console's font has double lines, not heavy ones

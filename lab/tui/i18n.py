@@ -272,6 +272,28 @@ MESSAGES: dict[str, dict[str, str]] = {
     "note_bp_added": {"en": "breakpoint at {where}: c continues to it",
                       "zh": "已在 {where} 设置断点：按 c 继续运行到这里"},
     "note_bps_cleared": {"en": "breakpoints cleared", "zh": "已清除所有断点"},
+    # -- the crash screen and message (lab.tui.crash) -----------------------------------------
+    "crash_saved": {"en": "Your progress was saved.", "zh": "你的学习进度已保存。"},
+    "crash_not_saved": {"en": "Progress {detail}.", "zh": "学习进度未能保存：{detail}。"},
+    "crash_report_in": {"en": "A report is in\n  {path}", "zh": "报告已保存在\n  {path}"},
+    "crash_no_report": {"en": "No report could be written.", "zh": "报告未能写入文件。"},
+    "crash_screen": {
+        "en": "mmaplab stopped: an unexpected error.\n\n{summary}\n\n{saved}{where}\n"
+              "Please send it to whoever runs your course or to the mmaplab developers."
+              "\n\nAny key quits.",
+        "zh": "mmaplab 遇到意外错误，已经停止。\n\n{summary}\n\n{saved}{where}\n"
+              "请把它发给你的课程负责人或 mmaplab 的开发者。\n\n按任意键退出。"},
+    "crash_message": {
+        "en": "mmaplab: an unexpected error ended the lab ({summary}). {saved}{where}: please "
+              "send it to whoever runs your course or to the mmaplab developers, with a line "
+              "on what you were doing. It holds the versions, the terminal's settings, the "
+              "scenario, the position and the traceback.",
+        "zh": "mmaplab：一个意外错误结束了实验（{summary}）。{saved}{where}：请把它发给你的课程"
+              "负责人或 mmaplab 的开发者，并附上一句你当时在做什么。报告里有版本、终端设置、"
+              "场景、当前位置和调用回溯。"},
+    "crash_message_in": {"en": "A report is in {path}", "zh": "报告在 {path}"},
+    "crash_message_none": {"en": "No report could be written; it follows",
+                           "zh": "报告未能写入文件，内容附在下面"},
     "recording": {"en": "recording statement {n} of {total} ({seconds:.1f} s)",
                   "zh": "正在记录第 {n} 条语句，共 {total} 条（{seconds:.1f} 秒）"},
     "note_recorded": {"en": "statement {n} recorded: {steps} steps",

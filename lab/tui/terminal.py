@@ -87,7 +87,8 @@ def _plain_palette_class() -> type:
         from the app's .-ascii and .-console CSS)."""
 
         def __init__(self, **kw: object) -> None:
-            super().__init__(placeholder="Search for commands...", **kw)  # type: ignore
+            placeholder = str(kw.pop("placeholder", "Search for commands"))
+            super().__init__(placeholder=placeholder.replace("…", "..."), **kw)  # type: ignore
 
         def on_mount(self) -> None:
             for icon in self.query(SearchIcon):

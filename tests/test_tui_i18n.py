@@ -167,3 +167,16 @@ async def test_L_with_a_lesson_switches_lesson_and_chrome_together_and_saves_it(
         assert "课程" in str(a.lab.query_one("#lesson").border_title)
     again = open_lesson_lab("1", None, env=ENV)  # no --lang: the lesson's saved language
     assert again.lang == "zh"
+
+
+def test_the_default_world_in_chinese_says_what_the_english_says():
+    import re
+
+    from lab.kernel.default_world import describe
+    from lab.tui.i18n import t
+
+    english, chinese = describe(), t("world_description", "zh")
+    numbers = re.compile(r"0x[0-9a-f]+|\d+")
+    assert sorted(numbers.findall(english)) == sorted(numbers.findall(chinese))
+    for name in re.findall(r"\b[A-Z][A-Z_]{3,}\b|vm\.\w+|\[\w+\]", english):
+        assert name in chinese, name

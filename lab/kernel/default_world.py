@@ -115,7 +115,7 @@ LAYOUT = [
 ]
 FILE_SIZES = {PROGRAM: 0x4100, LIBC: 0x1D4E20, LD: 0x35C60}
 
-DESCRIPTION = __doc__.split("\n\n", 1)[1].strip()
+DESCRIPTION = __doc__.split("\n\n", 2)[2].strip()  # the list, without the note above it
 
 
 def mmap_base(stack_rlimit: int, task_size: int = TASK_SIZE) -> int:

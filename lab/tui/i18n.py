@@ -272,6 +272,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "note_bp_added": {"en": "breakpoint at {where}: c continues to it",
                       "zh": "已在 {where} 设置断点：按 c 继续运行到这里"},
     "note_bps_cleared": {"en": "breakpoints cleared", "zh": "已清除所有断点"},
+    # -- the default world (lab.kernel.default_world.DESCRIPTION; a test keeps the numbers) --
+    "world_description": {
+        "en": "(the English is lab.kernel.default_world.DESCRIPTION itself)",
+        "zh": "- 一个普通用户进程（uid 1000，没有任何 capability），运行 /usr/bin/demo（一个动态"
+              "链接的小程序），地址空间与 `setarch -R` 下相同（关闭 ASLR）：程序本身、[heap]、"
+              "libc、[vvar]、[vdso]、ld.so 和 [stack]，总共不到 3 MiB；\n"
+              "- 普通系统的资源限制：RLIMIT_MEMLOCK 8 MiB，RLIMIT_STACK 8 MiB，其余不限；\n"
+              "- vm.max_map_count 65530，vm.overcommit_memory 0（启发式），"
+              "vm.overcommit_ratio 50，vm.nr_hugepages 0，vm.mmap_min_addr 4096"
+              "（实际下限是 65536：Debian 的 CONFIG_LSM_MMAP_MIN_ADDR）；\n"
+              "- 8 GiB 内存，没有交换分区；大页大小为 2 MiB（默认）和 1 GiB，都没有预留；\n"
+              "- mmap_base 0x7ffff7fff000：TASK_SIZE 减去 128 MiB 的最小栈间隙"
+              "（arch/x86/mm/mmap.c），所以新映射自顶向下，紧挨着放在共享库下方。\n\n"
+              "初始的这些 VMA 都没有驻留的页面：实验里看到的页面，都是场景自己触发缺页调入的。"},
     # -- the crash screen and message (lab.tui.crash) -----------------------------------------
     "crash_saved": {"en": "Your progress was saved.", "zh": "你的学习进度已保存。"},
     "crash_not_saved": {"en": "Progress {detail}.", "zh": "学习进度未能保存：{detail}。"},

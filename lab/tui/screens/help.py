@@ -79,7 +79,8 @@ class HelpScreen(ModalScreen[None]):
             yield Static(t("help_language", lang), classes="help-head")
             yield Static(Text(LANGUAGE))
             yield Static(t("help_world", lang), classes="help-head")
-            yield Static(Text(self.world))
+            world = self.world if lang == "en" else t("world_description", lang)
+            yield Prose(Text(world))
 
     def action_close(self) -> None:
         self.dismiss(None)

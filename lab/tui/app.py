@@ -26,6 +26,7 @@ from lab.stepping.session import Session
 from lab.tui import crash, terminal
 from lab.tui import glyphs as glyph_sets
 from lab.tui.i18n import LANGUAGES, MESSAGES, default_language, t, use_bindings
+from lab.tui.scenario_errors import error_text
 from lab.tui.screens.lab import LabScreen
 
 if TYPE_CHECKING:
@@ -231,8 +232,8 @@ class MmapLab(App):
                             severity="warning", timeout=12)
         for rec in self.session.records:
             if rec.error is not None:  # the statement the simulator could not run
-                self.notify(str(rec.error), title=t("notify_cannot_run", self.lang),
-                            severity="error", timeout=10)
+                self.notify(error_text(rec.error, self.lang),
+                            title=t("notify_cannot_run", self.lang), severity="error", timeout=10)
 
 
     def _first_frame(self) -> None:

@@ -22,6 +22,7 @@ from textual.widgets import Input, Static
 from lab.scenario import FUNCTIONS, ScenarioError, parse_statement
 from lab.tui.i18n import lang_of, t, use_bindings
 from lab.tui.panels.base import overlay_style
+from lab.tui.scenario_errors import message_text
 
 _WORD = re.compile(r"[A-Za-z_]\w*$")
 _CALL = re.compile(r"([A-Za-z_]\w*)\s*\([^()]*$")
@@ -163,11 +164,11 @@ class ScenarioEditor(Vertical):
         msg = self.query_one("#editor-message", Static)
         style = overlay_style(self, "editor--error")
         if isinstance(err, str):
-            msg.update(Text(err, style=style))
+            msg.update(Text(message_text(err, lang_of(self)), style=style))
             return
         col = max(err.column, 1)
         text = Text(" " * (col - 1) + "^ ", style=style)
-        text.append(err.message, style=style)
+        text.append(message_text(err.message, lang_of(self)), style=style)
         msg.update(text)
 
     def check(self, value: str) -> bool:

@@ -21,6 +21,7 @@ from lab.kernel.include.uapi.errno import ERRNO_NAMES, MMAP_ERRNO_MEANINGS
 from lab.stepping.capture import format_value
 from lab.tui.narration_i18n import note_words, t
 from lab.tui.narration_zh import ERRNO_MEANINGS_ZH, NOT_MODELLED_ZH, SENTENCES_ZH
+from lab.tui.scenario_errors import message_text
 
 if TYPE_CHECKING:
     from lab.tui.model import StepView
@@ -704,7 +705,7 @@ def _statement_words(view: StepView, lang: str = "en") -> list[str]:
                         zip(view.model.statements, view.session.records)]
     func = getattr(stmt, "func", "")
     if rec.error is not None:
-        return [t("could_not_run", lang, message=rec.error.message)]
+        return [t("could_not_run", lang, message=message_text(rec.error.message, lang))]
     if func == "mmap":
         return [t("mmap_untraced", lang)]
     what = t(_UNTRACED.get(func, "what_other"), lang)

@@ -39,6 +39,7 @@ from lab.tui.panels.python_twin import PythonTwinPanel
 from lab.tui.panels.scenario import ScenarioPanel
 from lab.tui.panels.status import StatusBar
 from lab.tui.panels.vmas import VmaPanel
+from lab.tui.scenario_errors import message_text
 from lab.tui.screens.keys import lab_bindings
 from lab.tui.screens.lesson_commands import LessonCommands
 
@@ -487,7 +488,7 @@ class LabScreen(LessonCommands, Screen):
         try:
             self.session.add_breakpoint(where, cond.strip() or None)
         except ScenarioError as err:
-            return t("err_condition", lang, message=err.message)
+            return t("err_condition", lang, message=message_text(err.message, lang))
         self.show_step()
         return None
 
@@ -649,7 +650,7 @@ class LabScreen(LessonCommands, Screen):
         try:
             value = evaluate(parse_expression(text, "<address>", env), env)
         except ScenarioError as err:
-            return err.message
+            return message_text(err.message, self.lang)
         if not isinstance(value, int) or not 0 <= value < 1 << 64:
             return t("err_address", self.lang)
         self.set_address(value)

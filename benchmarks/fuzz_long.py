@@ -8,13 +8,17 @@ Targets are the fuzz test files (tests/test_fuzz_TARGET.py): scenario (parser an
 evaluator), lessons (loader and validator), protocol (follow-mode decoder), cli (`run`,
 `source`, `world`, `lessons check`, `quiz`). Above 1,000 inputs the draws are random, not
 the fixed CI sequence, so every long run explores new inputs; a failure prints the shrunk
-input that fails. Hypothesis's database is off: nothing is written to the tree.
+input that fails. Hypothesis's database is off: nothing is written to the tree. Each
+target ends with the inputs Hypothesis actually ran per test (--hypothesis-show-statistics).
+
+The last long run (10,000 inputs a test; its counts, times and findings): docs/hardening.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import time
@@ -37,9 +41,14 @@ def main(argv: list[str] | None = None) -> int:
     failed = []
     for target in targets:
         cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x",
-               f"tests/test_fuzz_{target}.py"] + (["-k", args.keyword] if args.keyword else [])
+               "--hypothesis-show-statistics", f"tests/test_fuzz_{target}.py"] + \
+            (["-k", args.keyword] if args.keyword else [])
         t0 = time.perf_counter()
-        done = subprocess.run(cmd, cwd=ROOT, env=env)
+        done = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+        sys.stdout.write(done.stdout)
+        # What Hypothesis ran, per test: the count to report is what ran, not what was asked.
+        for name, passing in re.findall(r"::(\w+):\n(?:.*\n)*?.*?(\d+) passing", done.stdout):
+            print(f"  {name}: {passing} passing inputs")
         print(f"{target}: {args.count} inputs per test, {time.perf_counter() - t0:.0f} s, "
               f"{'ok' if done.returncode == 0 else 'FAILED'}", flush=True)
         if done.returncode:

@@ -175,11 +175,16 @@ def _classroom_scenario(args: argparse.Namespace) -> tuple[str, str] | None:
 
         return split_statements(args.statements), "-e"
     if getattr(args, "scenario", None) is not None:
+        from lab.scenario import ScenarioError, decode_scenario
+
         try:
-            with open(args.scenario, encoding="utf-8") as f:
-                return f.read(), args.scenario
-        except (OSError, UnicodeDecodeError) as err:
+            with open(args.scenario, "rb") as f:
+                return decode_scenario(f.read(), args.scenario), args.scenario
+        except OSError as err:
             print(f"mmaplab: cannot read {_escape(args.scenario)}: {err}", file=sys.stderr)
+            return None
+        except ScenarioError as err:  # not UTF-8: FILE:LINE:COLUMN of the first bad byte
+            print(err, file=sys.stderr)
             return None
     return DEFAULT_SCENARIO, SOURCE_NAME
 
@@ -316,11 +321,13 @@ def _cmd_lessons(args: argparse.Namespace) -> int:
 
 def _cmd_quiz(args: argparse.Namespace) -> int:
     from lab.lessons import commands
-    from lab.lessons.i18n import default_language, t
+    from lab.lessons.i18n import default_language
+    from lab.lessons.quiz import count_problem
 
     lang = args.lang or default_language()
-    if args.count < 1:
-        print(t("cli_count_bad", lang), file=sys.stderr)
+    problem = count_problem(args.count, lang)  # 1 to MAX_COUNT
+    if problem is not None:
+        print(problem, file=sys.stderr)
         return 2
     return commands.quiz(args.seed, args.count, lang, args.answers, sys.stdin.isatty(),
                          sys.stdin, sys.stdout)
@@ -338,8 +345,6 @@ def _load_scenario(args: argparse.Namespace):
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    import json
-
     from lab.report import text_report
     from lab.runner import simulate
     from lab.scenario import ScenarioError
@@ -364,7 +369,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.real:
         return _run_real(args, scenario, report.to_json())
     if args.json:
-        json.dump(report.to_json(), sys.stdout)
+        report.write_json(sys.stdout)  # streamed: one event's maps at a time
         sys.stdout.write("\n")
     else:
         sys.stdout.write(text_report(report, [getattr(s, "func", "") for s in scenario]))
@@ -493,8 +498,8 @@ def _lab_parser() -> argparse.ArgumentParser:
     ap.add_argument("--theme", metavar="THEME",
                     help="dark, light, or any Textual theme (default: from the terminal)")
     ap.add_argument("--lang", choices=("en", "zh"),
-                    help="language of the lessons (default: the one you last took the lesson "
-                    "in, else the locale's)")
+                    help="language of the lab and lessons (default: the one you last took "
+                    "the lesson in, else the locale's)")
     ap.add_argument("--lessons", dest="lesson_dirs", action="append", default=[],
                     metavar="DIR", help="add an instructor's directory of lessons")
     return ap
@@ -506,8 +511,8 @@ def _lesson_parser() -> argparse.ArgumentParser:
                                  "where you left it (mmaplab lessons lists them).")
     ap.add_argument("lesson", metavar="N", help="a lesson number (from 1) or id")
     ap.add_argument("--lang", choices=("en", "zh"),
-                    help="language of the lessons (default: the one you last took the lesson "
-                    "in, else the locale's)")
+                    help="language of the lab and lessons (default: the one you last took "
+                    "the lesson in, else the locale's)")
     ap.add_argument("--lessons", dest="lesson_dirs", action="append", default=[],
                     metavar="DIR", help="add an instructor's directory of lessons")
     ap.add_argument("--theme", metavar="THEME",
@@ -561,10 +566,12 @@ def _cmd_lab(argv: list[str]) -> int:
             print(f"mmaplab: cannot read {_escape(args.scenario)}: {err.strerror}",
                   file=sys.stderr)
             return 2
+        from lab.scenario import decode_scenario
+
         try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            print(f"mmaplab: {_escape(args.scenario)} is not UTF-8 text", file=sys.stderr)
+            text = decode_scenario(data, args.scenario)
+        except ScenarioError as err:  # FILE:LINE:COLUMN of the first byte that is not UTF-8
+            print(err, file=sys.stderr)
             return 2
         name = args.scenario
     else:
@@ -572,7 +579,7 @@ def _cmd_lab(argv: list[str]) -> int:
     from lab.tui.app import open_lab
 
     try:
-        app = open_lab(text, name, use_cache=True, theme=theme,
+        app = open_lab(text, name, use_cache=True, theme=theme, lang=args.lang,
                        exit_after_first_frame=first_frame)
     except ScenarioError as err:
         print(err, file=sys.stderr)

@@ -8,14 +8,11 @@ column, and printing no control character. Progress files of every wrong shape a
 aside with a warning. MMAPLAB_FUZZ_EXAMPLES sets how many inputs each test draws.
 """
 
-# Merge note (helper H to helper H2, both given this task): H's write of this file at 14:34
-# replaced H2's version by accident. `mutated_lessons()` is kept for test_fuzz_cli.py;
-# please merge back anything of yours that this version lacks.
-
 from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -25,6 +22,7 @@ from hypothesis import strategies as st
 from lab.lessons.loader import load_course, read_lesson
 from lab.lessons.progress import ProgressStore
 from lab.lessons.validate import check_file
+from lab.scenario.errors import escape
 
 EXAMPLES = int(os.environ.get("MMAPLAB_FUZZ_EXAMPLES", "120"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 1000,
@@ -37,6 +35,9 @@ NASTY = [b"\x1b[2J", b"\x00", b"\xff\xfe", b"\r", b"+++\n", b":::\n", b"::: ques
          b"```\n", b"```scenario\n", b"@en\n", b"@zh\n", b"<!--", b"-->", b"\"\"\"", b"[",
          b"= ", b"title.en = \"\x1b]0;x\x07\"\n", b"\xe4\xb8", "中".encode(), b"\t"]
 WORK = Path(tempfile.mkdtemp(prefix="mmaplab-fuzz-"))
+#: Lesson file names with ESC, BEL, a newline, CSI and a byte that is not UTF-8 in them.
+LESSON_NAMES = ["lesson.md", "\x1b[2Jlesson.md", "bell\x07.md", "new\nline.md",
+                "\x9b31m.md", "bad\udcffname.md", "中文.md"]
 
 
 @st.composite
@@ -71,18 +72,28 @@ def mutated_lessons() -> st.SearchStrategy[str]:
 
 
 def check_diagnostics(diags, path: str) -> None:
+    """Each problem reads PATH:LINE:COLUMN: severity: message, in both languages, with the
+    path's control characters shown escaped."""
     for d in diags.items:
         assert d.path == path
-        assert d.line >= 0 and d.column >= 0
-        text = d.render("en") + d.render("zh")
-        assert not any(not ch.isprintable() and ch != "\n" for ch in text), repr(text)
-        assert text.startswith(path + ":")
+        assert d.line >= 1 and d.column >= 1, (d.line, d.column, d.render("en"))
+        for lang in ("en", "zh"):
+            text = d.render(lang)
+            assert not any(not ch.isprintable() and ch != "\n" for ch in text), repr(text)
+            where = escape(path)
+            assert text.startswith(where + ":"), (where, text)
+            located = re.match(r"(\d+):(\d+): \S", text[len(where) + 1:])
+            assert located and (int(located[1]), int(located[2])) == (d.line, d.column), text
 
 
 @FUZZ
-@given(lesson_bytes())
-def test_mutated_lessons_give_located_diagnostics(data):
-    path = WORK / "lesson.md"
+@given(lesson_bytes(), st.sampled_from(LESSON_NAMES))
+def test_mutated_lessons_give_located_diagnostics(data, name):
+    folder = WORK / "course"
+    folder.mkdir(exist_ok=True)
+    for old in folder.iterdir():
+        old.unlink()
+    path = folder / name
     path.write_bytes(data)
     lesson, diags = read_lesson(path)
     check_diagnostics(diags, str(path))
@@ -90,6 +101,10 @@ def test_mutated_lessons_give_located_diagnostics(data):
     check_diagnostics(diags, str(path))
     if lesson is None:
         assert diags.errors
+    entries = list(load_course([folder], shipped=False))  # the course list reads it too
+    assert [e.path.name for e in entries] == [name]
+    assert entries[0].ok or entries[0].diagnostics.errors
+    check_diagnostics(entries[0].diagnostics, str(path))
 
 
 @FUZZ
@@ -172,3 +187,13 @@ def test_a_deeply_nested_progress_file_is_kept_aside(tmp_path):
     path.write_text("[" * 100_000 + "]" * 100_000)
     store = ProgressStore(path)
     assert store.load().lessons == {} and store.warnings
+
+
+def test_a_newline_in_a_lesson_file_name_does_not_split_its_location(tmp_path):
+    path = tmp_path / "new\nline\x1b[2J.md"
+    path.write_bytes(b"no header here\n")
+    _, diags = check_file(path)
+    assert diags.errors
+    text = diags.errors[0].render("en")
+    assert text.startswith(escape(str(path)) + ":1:1: ")
+    assert text.count("\n") == 0 and "\x1b" not in text

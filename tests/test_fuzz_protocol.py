@@ -3,18 +3,22 @@
 
 The decoder returns only objects of a known version and type, counts what it drops, and
 finds valid frames again after garbage; a state message's fields either pass
-ClassState.from_json or raise BadState, nothing else.
+ClassState.from_json or raise BadState naming the field, nothing else; a Follower handed
+any decoded message neither raises nor loses its thread.
 MMAPLAB_FUZZ_EXAMPLES sets how many inputs each test draws (benchmarks/fuzz_long.py).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
+import tempfile
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lab.classroom.follow import Follower
 from lab.classroom.protocol import HEADER, MAGIC, MAX_FRAME, TYPES, VERSION, Decoder, encode
 from lab.classroom.state import BadState, ClassState
 
@@ -22,8 +26,9 @@ EXAMPLES = int(os.environ.get("MMAPLAB_FUZZ_EXAMPLES", "200"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 1000,
                 database=None, suppress_health_check=list(HealthCheck))
 
-ABSURD = st.sampled_from([0, -1, 1 << 64, (1 << 64) - 1, -(1 << 63), 10**30, 1.5, float("nan"),
-                          True, None, "", "\x1b[2J", [], {}])
+ABSURD = st.sampled_from([0, -1, 1 << 64, (1 << 64) - 1, -(1 << 63), 10**30, 10**400, 1.5,
+                          float("nan"), float("inf"), True, None, "", "\x1b[2J", "\ud800",
+                          [], {}])
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20) | ABSURD,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
@@ -143,16 +148,50 @@ def test_garbage_before_valid_frames_costs_no_valid_message(junk, msgs):
     assert Decoder().feed(junk + b"".join(encode(m) for m in msgs)) == good
 
 
+FIELDS = {*STATE, "state"}
+
+
+def check_bad_state(err: BadState) -> None:
+    """The refusal names the field it is about, in printable text."""
+    text = str(err)
+    assert text.split(" ", 1)[0].split("[", 1)[0] in FIELDS, text
+    assert text.isprintable(), repr(text)
+
+
 @FUZZ
 @given(states() | json_values)
 def test_state_fields_are_accepted_or_refused_with_bad_state(doc):
     try:
         state = ClassState.from_json(doc)
     except BadState as err:
-        assert str(err)
+        check_bad_state(err)
         return
     assert state.position.statement >= 0 and state.position.step >= 0
     assert state.address is None or 0 <= state.address < 1 << 64
+    assert state.page is None or state.page >= 0
+    assert ClassState.from_json(state.to_json()) == state
+
+
+FOLLOW_DIR = tempfile.mkdtemp(prefix="mmaplab-fuzz-follow-")
+
+
+@FUZZ
+@given(st.lists(messages(), max_size=6))
+def test_a_follower_handles_any_decoded_message_without_raising(msgs):
+    """What the reading thread does with each message: an exception here would end it."""
+    got, statuses = [], []
+    follower = Follower("fuzz", FOLLOW_DIR, on_state=lambda s, t: got.append((s, t)),
+                        on_status=lambda kind, detail: statuses.append((kind, detail)))
+    stream = b"".join(map(encode, msgs))
+    decoded = Decoder(counters=follower.counters).feed(stream)
+    for message in decoded:
+        assert follower._handle(message) == (message["t"] == "bye")
+    assert follower.callback_errors == 0
+    assert follower.counters.ok == len(got) + sum(m["t"] != "state" for m in decoded)
+    for state, sent in got:
+        assert isinstance(state, ClassState) and isinstance(sent, float)
+        assert math.isfinite(sent), sent  # a latency is computed from it
+    assert all(isinstance(d, str) for _, d in statuses)
 
 
 def test_a_header_of_maximum_length_is_skipped_not_buffered():
@@ -160,3 +199,37 @@ def test_a_header_of_maximum_length_is_skipped_not_buffered():
     out = decoder.feed(HEADER.pack(MAGIC, 0xFFFFFFFF) + b"x" * 1000)
     assert out == [] and decoder.counters.oversized == 1
     assert len(decoder._buf) == 0  # the body is thrown away as it comes, never held
+
+
+def _follower(got: list) -> Follower:
+    return Follower("fuzz", FOLLOW_DIR, on_state=lambda s, t: got.append((s, t)))
+
+
+def test_a_state_sent_at_a_time_too_big_for_a_float_is_applied_at_now():
+    """float(10**400) raised OverflowError in the reading thread and ended it."""
+    got: list = []
+    follower = _follower(got)
+    for sent in (10**400, float("inf"), float("nan"), True, "now"):
+        follower._handle({"v": VERSION, "t": "state", "seq": 1, "sent": sent, "state": STATE})
+    assert len(got) == 5 and all(math.isfinite(t) for _, t in got)
+    assert follower.callback_errors == 0
+
+
+def test_a_file_name_that_is_not_utf8_is_sent_and_decoded_unchanged():
+    """An instructor's scenario file whose name has a byte that is not UTF-8 (a lone
+    surrogate in Python) made encode() raise UnicodeEncodeError on every publish."""
+    state = {**STATE, "source_name": "bad\udcffname.txt", "scenario": "x = p[0]  # \udc80\n"}
+    out = Decoder().feed(encode({"t": "state", "seq": 1, "sent": 0.0, "state": state}))
+    assert [ClassState.from_json(m["state"]).source_name for m in out] == ["bad\udcffname.txt"]
+    assert encode({"t": "hello", "session": "中文"})[8:].decode() == \
+        '{"v":1,"t":"hello","session":"中文"}'  # UTF-8 stays the rule when it can be
+
+
+def test_a_negative_lesson_page_is_refused_naming_the_field():
+    """A page of -1 would have shown a lesson's last page (Python's negative index)."""
+    try:
+        ClassState.from_json({**STATE, "lesson": "01-tour", "page": -1})
+    except BadState as err:
+        assert str(err) == "page is negative"
+    else:
+        raise AssertionError("a negative page was accepted")

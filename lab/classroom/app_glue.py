@@ -159,10 +159,12 @@ def _parse(state: ClassState):
     from lab.scenario import parse_scenario
 
     key = (state.scenario, state.source_name)
-    if key not in _parsed:
-        _parsed.clear()
-        _parsed[key] = parse_scenario(state.scenario, state.source_name, scenario_constants())
-    return _parsed[key]
+    scenario = _parsed.get(key)
+    if scenario is None:  # the app's thread and a recording thread both come here: no
+        scenario = parse_scenario(state.scenario, state.source_name, scenario_constants())
+        _parsed.clear()  # second look-up, which the other's clear() could make a KeyError
+        _parsed[key] = scenario
+    return scenario
 
 
 def record_state(state: ClassState) -> Session:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import signal
 import socket
@@ -143,12 +144,11 @@ class Follower:
         elif kind == "state":
             try:
                 state = ClassState.from_json(message.get("state"))
-                sent = message.get("sent")
-                sent = float(sent) if isinstance(sent, int | float) else time.time()
             except BadState:
                 self.counters.malformed += 1
                 self.counters.ok -= 1
                 return False
+            sent = _sent_time(message.get("sent"))
             seq = message.get("seq")
             self.latest, self.latest_seq = state, seq if isinstance(seq, int) else 0
             if self.status != "connected":
@@ -158,6 +158,19 @@ class Follower:
             except Exception:  # the app's trouble must not end the connection
                 self.callback_errors += 1
         return False
+
+
+def _sent_time(value: object) -> float:
+    """The instructor's send time, or now: a latency is computed from it, so it must be a
+    finite float (JSON allows 1e999, NaN and integers too long for a float)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            sent = float(value)
+        except OverflowError:
+            return time.time()
+        if math.isfinite(sent):
+            return sent
+    return time.time()
 
 
 def print_states(name: str, directory: str | None, out=sys.stdout,

@@ -36,8 +36,13 @@ class FrameTooLarge(ValueError):
 
 def encode(message: dict) -> bytes:
     """One frame: header and compact JSON body. `message` gets "v" if it has none."""
-    body = json.dumps({"v": VERSION, **message}, separators=(",", ":"),
-                      ensure_ascii=False).encode("utf-8")
+    doc = {"v": VERSION, **message}
+    try:
+        body = json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (a file name that is not UTF-8) has no UTF-8 form; JSON's \udcff
+        # escape carries it, and the follower decodes the same string.
+        body = json.dumps(doc, separators=(",", ":")).encode("ascii")
     if len(body) > MAX_FRAME:
         raise FrameTooLarge(f"message of {len(body)} bytes is over the {MAX_FRAME}-byte limit")
     return HEADER.pack(MAGIC, len(body)) + body

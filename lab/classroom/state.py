@@ -47,27 +47,32 @@ class ClassState:
         source_name = _get(doc, "source_name", str)
         statement = _get(doc, "statement", int)
         step = _get(doc, "step", int)
-        if statement < 0 or step < 0:
-            raise BadState("negative position")
+        if statement < 0:
+            raise BadState("statement is negative")
+        if step < 0:
+            raise BadState("step is negative")
         raw_bps = doc.get("breakpoints", [])
         if not isinstance(raw_bps, list):
             raise BadState("breakpoints is not a list")
         bps = []
-        for bp in raw_bps:
+        for i, bp in enumerate(raw_bps):
             if (not isinstance(bp, list) or len(bp) != 2 or not isinstance(bp[0], str)
                     or not isinstance(bp[1], str | None)):
-                raise BadState("a breakpoint is not [where, condition]")
+                raise BadState(f"breakpoints[{i}] is not [where, condition]")
             bps.append((bp[0], bp[1]))
         address = _get(doc, "address", int, optional=True)
         if address is not None and not 0 <= address < 1 << 64:
-            raise BadState("address out of range")
+            raise BadState("address is outside 0..2**64-1")
+        page = _get(doc, "page", int, optional=True)
+        if page is not None and page < 0:  # a negative index would count from the end
+            raise BadState("page is negative")
         known = {"scenario", "source_name", "statement", "step", "at_end", "breakpoints",
                  "lesson", "page", "panel", "address"}
         return cls(scenario, source_name, Position(statement, step),
                    at_end=_get(doc, "at_end", bool, optional=True) or False,
                    breakpoints=tuple(bps),
                    lesson=_get(doc, "lesson", str, optional=True),
-                   page=_get(doc, "page", int, optional=True),
+                   page=page,
                    panel=_get(doc, "panel", str, optional=True),
                    address=address,
                    extra={k: v for k, v in doc.items() if k not in known})

@@ -17,6 +17,7 @@ from typing import Any
 from lab.lessons.facts import FACT_FUNCTIONS, FactError, Facts
 from lab.runner import scenario_constants
 from lab.scenario import Scenario
+from lab.scenario.whitelist import parse_ast
 
 MAX_EXPRESSION = 400
 HELPERS: dict[str, Callable[..., Any]] = {
@@ -55,7 +56,7 @@ def compile_expression(text: str) -> ast.expr:
     if len(text) > MAX_EXPRESSION:
         raise ExpressionError("expr_long", 1, limit=MAX_EXPRESSION)
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        tree = parse_ast(text.strip(), mode="eval")
     except SyntaxError as err:
         raise ExpressionError("expr_syntax", err.offset or 1, detail=err.msg) from None
     lead = len(text) - len(text.lstrip())

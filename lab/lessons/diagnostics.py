@@ -27,11 +27,12 @@ class Diagnostic:
         return t(self.key, lang, **dict(self.params))
 
     def render(self, lang: str = "en") -> str:
-        where = f"{self.path}:{self.line}" + (f":{self.column}" if self.column > 0 else "")
-        label = t("severity_" + self.severity, lang)
-        text = f"{where}: {label}: {self.message(lang)}"
-        # A file name or a quoted line may hold ESC: shown escaped, never sent to the terminal
-        return "\n".join(escape(line) for line in text.split("\n"))
+        # A file name or a quoted line may hold ESC: shown escaped, never sent to the terminal.
+        # The name is escaped whole, so a newline in it cannot split the location.
+        where = f"{escape(self.path)}:{self.line}" + (f":{self.column}" if self.column > 0
+                                                      else "")
+        text = f"{t('severity_' + self.severity, lang)}: {self.message(lang)}"
+        return f"{where}: " + "\n".join(escape(line) for line in text.split("\n"))
 
     def __str__(self) -> str:
         return self.render()

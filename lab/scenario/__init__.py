@@ -13,6 +13,7 @@ from lab.scenario.evaluate import Value, evaluate, render
 from lab.scenario.lexer import split_statements
 from lab.scenario.parser import (
     bound_name,
+    decode_scenario,
     parse_bytes,
     parse_expression,
     parse_scenario,
@@ -53,6 +54,7 @@ __all__ = [
     "UnaryOp",
     "Value",
     "bound_name",
+    "decode_scenario",
     "evaluate",
     "parse_bytes",
     "parse_expression",

@@ -91,8 +91,13 @@ def parse_bytes(
     constants: Mapping[str, int] | None = None,
 ) -> Scenario:
     """Parse a scenario file's bytes: UTF-8, with the first bad byte reported where it is."""
+    return parse_scenario(decode_scenario(data, source_name), source_name, constants)
+
+
+def decode_scenario(data: bytes, source_name: str = "<scenario>") -> str:
+    """A scenario file's text; bytes that are not UTF-8 are a ScenarioError at the first."""
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as err:
         line_start = data.rfind(b"\n", 0, err.start) + 1
         line_end = data.find(b"\n", err.start)
@@ -104,4 +109,3 @@ def parse_bytes(
             source_name,
             line_bytes.removesuffix(b"\r").decode("utf-8", "backslashreplace"),
         ) from None
-    return parse_scenario(text, source_name, constants)

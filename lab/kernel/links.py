@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from lab import pyast
 from lab.kernel import twin as twin_registry
 from lab.kernel.twin import TwinFunction
 from lab.source.cindex import CFunction, CIndex, CStatement, default_index, normalise
@@ -144,7 +145,7 @@ def link_function(twin: TwinFunction, index: CIndex, table: LinkTable) -> None:
     indent = len(lines[0]) - len(lines[0].lstrip())
     source = "".join(line[indent:] if line.strip() else line for line in lines)
     py_file = fn_obj.__code__.co_filename
-    tree = ast.parse(source)
+    tree = pyast.parse(source, py_file)
     spans = _statement_lines(tree)
     try:
         cfn = index.function(twin.c_name)

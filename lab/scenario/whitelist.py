@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import ast
 import re
-import threading
 import warnings
 from collections.abc import Collection, Mapping
 from typing import NoReturn
 
+from lab import pyast
 from lab.scenario.errors import ScenarioError, did_you_mean
 from lab.scenario.lexer import MAX_NESTING, LexError, prepare
 from lab.scenario.signatures import FUNCTIONS, Param, Signature
@@ -77,28 +77,17 @@ _WHAT = {
 }
 
 
-_AST_LOCK = threading.RLock()
 _AST_FILE = "<mmaplab scenario>"
 
 
 def parse_ast(code: str, mode: str = "exec") -> ast.AST:
-    """ast.parse, one thread at a time, its warnings made errors.
-
-    CPython 3.11 (3.11.7 at least) keeps the depth count of building the tree in one
-    per-interpreter global: a second parse that starts while the first builds its tree
-    (another thread, or a gc callback on this one) makes the first fail with SystemError
-    "AST constructor recursion depth mismatch" (gh-106905). The count restarts with each
-    parse, so one retry succeeds.
-    """
-    with _AST_LOCK, warnings.catch_warnings():
+    """ast.parse (lab.pyast: one parse at a time in the process), its warnings made errors."""
+    with pyast.AST_LOCK, warnings.catch_warnings():
         # An unknown escape such as "\\q" is only a warning to Python (printed raw on 3.12);
         # to us a mistake, so it becomes the SyntaxError the caller reports at its column.
         # The filter names our own file name only: other threads' warnings are left alone.
         warnings.filterwarnings("error", module=re.escape(_AST_FILE))
-        try:
-            return ast.parse(code, _AST_FILE, mode)
-        except SystemError:
-            return ast.parse(code, _AST_FILE, mode)
+        return pyast.parse(code, _AST_FILE, mode)
 
 
 def describe(node: ast.AST) -> str:

@@ -20,6 +20,7 @@ from pathlib import Path
 import tree_sitter
 import tree_sitter_c
 
+from lab import pyast
 from lab.resources import kernel_src_dir
 from lab.source.manifest import KernelFile, load_manifest
 
@@ -171,7 +172,7 @@ class _ConfigEval(ast.NodeVisitor):
         expr = expr.replace("&&", " and ").replace("||", " or ")
         expr = re.sub(r"!(?!=)", " not ", expr)
         try:
-            tree = ast.parse(expr.strip(), mode="eval")
+            tree = pyast.parse(expr.strip(), mode="eval")
         except SyntaxError:
             return None
         return cls()._value(tree.body)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from lab import pyast
 from lab.resources import kernel_src_dir
 from lab.source.cindex import ARCH_DEFINES, KERNEL_CONFIG
 from lab.source.manifest import load_manifest
@@ -520,7 +521,7 @@ class _Evaluator:
             i += 1
         _check_precedence(parts)
         try:
-            tree = ast.parse(" ".join(parts), mode="eval")
+            tree = pyast.parse(" ".join(parts), mode="eval")
         except SyntaxError:
             raise MacroError(f"not an expression: {' '.join(tokens)}") from None
         return _Visitor(env).visit(tree.body)

@@ -14,6 +14,7 @@ from functools import cache
 
 from rich.text import Text
 
+from lab import pyast
 from lab.kernel.links import PACKAGE_ROOT
 from lab.source.highlight import highlight_python
 
@@ -40,7 +41,7 @@ class PyFile:
 def python_file(path: str) -> PyFile:
     text = (PACKAGE_ROOT / path).read_text(encoding="utf-8")
     pf = PyFile(path, text.split("\n"))
-    tree = ast.parse(text)
+    tree = pyast.parse(text, path)
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             first = min([node.lineno] + [d.lineno for d in node.decorator_list])

@@ -525,8 +525,16 @@ def _cmd_lab(argv: list[str]) -> int:
     import gc
 
     # Start-up makes only objects that live as long as the app: no collection is worth its
-    # time until the first frame is up (the lab turns the collector back on when idle).
+    # time until the first frame is up (the lab turns the collector back on when idle, and
+    # here it is back on for a caller of main() whatever happened).
     gc.disable()
+    try:
+        return _open_lab(argv)
+    finally:
+        gc.enable()
+
+
+def _open_lab(argv: list[str]) -> int:
     if argv and argv[0] == "lesson":
         args = _lesson_parser().parse_args(argv[1:])
         args.statements = args.scenario = None

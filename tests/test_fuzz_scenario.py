@@ -391,14 +391,17 @@ def test_a_parse_started_while_another_builds_its_tree_is_not_a_system_error():
         if phase == "start" and len(inner) < 3:
             inner.append(parse_scenario("q = mmap(NULL, 4096, 3, 0x22, -1, 0)", "<gc>"))
 
-    threshold = gc.get_threshold()
+    threshold, enabled = gc.get_threshold(), gc.isenabled()
     gc.set_threshold(50)
+    gc.enable()  # an app test before this one may have left the collector off
     gc.callbacks.append(parse_during_gc)
     try:
         scenario = parse_scenario(text, "<t>", scenario_constants())
     finally:
         gc.callbacks.remove(parse_during_gc)
         gc.set_threshold(*threshold)
+        if not enabled:
+            gc.disable()
     assert inner, "no collection ran during the parse: the test proves nothing"
     assert [s.func for s in scenario] == ["mmap"]
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from rich.cells import cell_len, set_cell_size
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -326,18 +327,21 @@ class Panel(Widget):
         super().notify_style_update()
 
 
-def wrapped(text: Text, width: int, key: Hashable) -> list[Line]:
-    """A paragraph as lines of a LineList, wrapped to width (Chinese between characters, as
-    the lesson pane wraps it; rich breaks only at spaces)."""
-    from rich.console import Console
-
+def wrap_lines(text: Text, width: int, console: Console) -> list[Text]:
+    """`text` as lines of at most `width` cells: Chinese between characters, as the lesson
+    pane wraps it (rich breaks only at spaces), anything else as rich wraps it."""
     if any(ch >= "\u2e80" for ch in text.plain):
         from lab.tui.panels.lesson import wrap
 
-        return [((key, width, i), line) for i, line in enumerate(wrap(text, max(width, 10)))]
-    console = Console(width=max(width, 10), legacy_windows=False)
-    return [((key, width, i), line) for i, line in
-            enumerate(text.wrap(console, max(width, 10)))]
+        return wrap(text, width)
+    return list(text.wrap(console, width))
+
+
+def wrapped(text: Text, width: int, key: Hashable) -> list[Line]:
+    """A paragraph as lines of a LineList, wrapped to width (see `wrap_lines`)."""
+    width = max(width, 10)
+    console = Console(width=width, legacy_windows=False)
+    return [((key, width, i), line) for i, line in enumerate(wrap_lines(text, width, console))]
 
 
 def overlay_style(widget: Widget, name: str) -> Style:

@@ -13,8 +13,7 @@ from rich.text import Text
 from lab.tui.glyphs import UNICODE, Glyphs
 from lab.tui.model import StepView
 from lab.tui.narration_i18n import t
-from lab.tui.panels.base import Panel
-from lab.tui.panels.lesson import wrap as wrap_between_characters
+from lab.tui.panels.base import Panel, wrap_lines
 
 
 class ErrorsPanel(Panel):
@@ -61,23 +60,18 @@ class ErrorsPanel(Panel):
             line.append(f"  {err.c_location}", style=label_s)
             if err.function:
                 line.append(t("err_in", lang, function=err.function), style=label_s)
-            out.extend(self._wrap(line, width, lang))
+            out.extend(wrap_lines(line, width, self.app.console))
         if err.condition:
             line = Text(t("err_because", lang), style=label_s)
             line.append(err.condition, style=code_s)
             line.append(t("err_was_true", lang, where=err.condition_location), style=label_s)
-            out.extend(self._wrap(line, width, lang))
+            out.extend(wrap_lines(line, width, self.app.console))
             for name, value in err.values:
                 v = Text(f"    {name} = ", style=label_s)
                 v.append(value, style=value_s)
                 out.append(v)
-        out.extend(self._wrap(Text(t("err_meaning", lang, meaning=err.meaning)), width, lang))
+        meaning = Text(t("err_meaning", lang, meaning=err.meaning))
+        out.extend(wrap_lines(meaning, width, self.app.console))
         items = [(("e", line.plain, i, width), line) for i, line in enumerate(out)]
         lines.set_lines(items)
         self.set_title(err.name)
-
-    def _wrap(self, text: Text, width: int, lang: str) -> list[Text]:
-        """Rich wraps only at spaces; Chinese breaks between characters."""
-        if lang == "zh":
-            return wrap_between_characters(text, width)
-        return list(text.wrap(self.app.console, width))

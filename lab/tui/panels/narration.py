@@ -7,8 +7,7 @@ from rich.text import Text
 
 from lab.tui.model import StepView
 from lab.tui.narration_i18n import t
-from lab.tui.panels.base import Panel
-from lab.tui.panels.lesson import wrap as wrap_between_characters
+from lab.tui.panels.base import Panel, wrap_lines
 
 
 class NarrationPanel(Panel):
@@ -28,20 +27,15 @@ class NarrationPanel(Panel):
         lang = view.lang
         items = []
         for para in view.narration:
-            for row, chunk in enumerate(self._wrap(Text(para), width, lang)):
+            for row, chunk in enumerate(wrap_lines(Text(para), width, self.app.console)):
                 items.append((("n", para, row, width), chunk))
         did = view.changes_text
         if did:
             text = t("last_step", lang) + t("list_sep", lang).join(did[:4]) + \
                 (t("panel_more", lang) if len(did) > 4 else "")
             style = self.style("narration--did")
-            for row, chunk in enumerate(self._wrap(Text(text, style=style), width, lang)):
+            did_text = Text(text, style=style)
+            for row, chunk in enumerate(wrap_lines(did_text, width, self.app.console)):
                 items.append((("d", text, row, width), chunk))
         lines.set_lines(items)
         lines.scroll_to(y=0, animate=False, immediate=True, force=True)
-
-    def _wrap(self, text: Text, width: int, lang: str) -> list[Text]:
-        """Rich wraps only at spaces; Chinese breaks between characters."""
-        if lang == "zh":
-            return wrap_between_characters(text, width)
-        return list(text.wrap(self.app.console, width))

@@ -45,14 +45,21 @@ def placeholders(text: str) -> set[str]:
 
 # -- the catalog -------------------------------------------------------------------------------
 def test_every_ui_string_has_english_and_chinese_with_the_same_placeholders():
-    for key, entry in i18n.MESSAGES.items():
+    from lab.tui import narration_i18n
+
+    for key, entry in [*i18n.MESSAGES.items(), *narration_i18n.MESSAGES.items()]:
         assert set(entry) == set(i18n.LANGUAGES), key
         assert all(entry[lang].strip() for lang in i18n.LANGUAGES), key
         assert placeholders(entry["en"]) == placeholders(entry["zh"]), key
 
 
 def test_the_app_catalog_and_the_lessons_catalog_share_no_key():
-    assert not set(i18n.MESSAGES) & set(lessons_i18n.MESSAGES)
+    from lab.tui import narration_i18n
+
+    catalogs = (i18n.MESSAGES, narration_i18n.MESSAGES, lessons_i18n.MESSAGES)
+    for i, one in enumerate(catalogs):
+        for other in catalogs[i + 1:]:
+            assert not set(one) & set(other)
     assert i18n.t("page_intro", "zh") == "引言"  # one lookup for both catalogs
 
 

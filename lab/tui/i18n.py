@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """The app's words in English and Simplified Chinese: panels, keys, prompts, notes.
 
-`t(key, lang, **params)` is the one lookup of the app: this catalog first, then the lesson
-system's (lab.lessons.i18n: page kinds, verdicts, progress), so a screen never needs to know
-which one holds a word. Every key has both languages with the same placeholders (a test holds
-us to it). Key names, C identifiers, errno and flag names stay as they are in either language.
+`t(key, lang, **params)` is the one lookup of the app: this catalog first, then the
+narration's templates (lab.tui.narration_i18n), then the lesson system's (lab.lessons.i18n:
+page kinds, verdicts, progress), so a screen never needs to know which one holds a word.
+Every key has both languages with the same placeholders (a test holds us to it). Key names,
+C identifiers, errno and flag names stay as they are in either language.
 
 Textual reads a binding's description from the node's own BindingsMap, so `use_bindings`
 swaps a node's bindings for the same keys in another language; footer, help and palette
@@ -20,6 +21,7 @@ from textual.dom import DOMNode
 
 from lab.lessons import i18n as lessons_i18n
 from lab.lessons.i18n import LANGUAGES, default_language
+from lab.tui import narration_i18n
 
 __all__ = ["LANGUAGES", "MESSAGES", "default_language", "lang_of", "next_language", "t",
            "use_bindings"]
@@ -27,7 +29,7 @@ __all__ = ["LANGUAGES", "MESSAGES", "default_language", "lang_of", "next_languag
 
 def t(key: str, lang: str = "en", /, **params: object) -> str:
     """The app's message `key` in `lang` (English if the language is unknown)."""
-    entry = MESSAGES.get(key)
+    entry = MESSAGES.get(key) or narration_i18n.MESSAGES.get(key)
     if entry is None:
         return lessons_i18n.t(key, lang, **params)
     text = entry.get(lang) or entry["en"]

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 
 from lab.kernel.include.uapi.errno import ERRNO_NAMES, MMAP_ERRNO_MEANINGS
 from lab.stepping.capture import format_value
-from lab.tui.narration_i18n import note_words, t
+from lab.tui.i18n import t
+from lab.tui.narration_i18n import note_words
 from lab.tui.narration_zh import ERRNO_MEANINGS_ZH, NOT_MODELLED_ZH, SENTENCES_ZH
 from lab.tui.scenario_errors import message_text
 

@@ -1,18 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """The narration's templates in English and Chinese, and Chinese for the recorder's notes.
 
-`t(key, lang, **params)` fills one template, so narration.py keeps a single code path for
-both languages. The recorder (lab/stepping) writes what a step changed as short English notes
-("added 7ffff7ddd000-7ffff7de0000 rw-p", "folded 12 more rounds of the loop in ..."); those
-have a fixed shape, so `note_words` rewrites them by pattern and leaves anything it does not
-know as it is: hexadecimal and flags read the same in either language.
+`MESSAGES` are the templates `lab.tui.i18n.t` fills, so narration.py keeps a single code
+path for both languages. The recorder (lab/stepping) writes what a step changed as short
+English notes ("added 7ffff7ddd000-7ffff7de0000 rw-p", "folded 12 more rounds of the loop in
+..."); those have a fixed shape, so `note_words` rewrites them by pattern and leaves
+anything it does not know as it is: hexadecimal and flags read the same in either language.
 """
 
 from __future__ import annotations
 
 import re
-
-from lab.lessons.i18n import LANGUAGES
 
 MESSAGES: dict[str, dict[str, str]] = {
     # -- one step (narration.narrate) ------------------------------------------------------
@@ -95,13 +93,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "err_was_true": {"en": " was true ({where})", "zh": " 为真（{where}）"},
     "err_meaning": {"en": "mmap(2): {meaning}", "zh": "mmap(2)：{meaning}"},
 }
-
-
-def t(key: str, lang: str = "en", /, **params: object) -> str:
-    """Template `key` in `lang` (English for a language the lab does not have)."""
-    entry = MESSAGES[key]
-    text = entry[lang] if lang in LANGUAGES and lang in entry else entry["en"]
-    return text.format(**params) if params else text
 
 
 _N = r"([\d,]+)"

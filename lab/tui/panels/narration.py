@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from lab.tui.i18n import t
 from lab.tui.model import StepView
-from lab.tui.narration_i18n import t
 from lab.tui.panels.base import Panel, wrap_lines
 
 

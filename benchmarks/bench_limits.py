@@ -5,9 +5,10 @@
 
 Each case runs in a fresh process (so peak RSS is its own) and reports medians over
 --repeat runs: the time to run the scenario on the twin (`simulate`, what `mmaplab run`
-does), the time to record it with every C step (`Session`, what the TUI does; only for
---record-vmas mappings, since every mmap records hundreds of steps), peak RSS, and the
-latency of one step forward and back in the recording. The VMA scenario is generated
+does), the time to record it (`Session`, what the TUI does: every C step up to the trace
+budget, then the middle statements whole; `record-full` lifts the budget, for
+--record-vmas mappings only, since every mmap records hundreds of steps), peak RSS, and
+the latency of one step forward and back in the recording. The VMA scenario is generated
 (the language has no loop): alternating protections so neighbours do not merge, until
 map_count passes vm.max_map_count and mmap answers ENOMEM.
 """
@@ -56,9 +57,10 @@ if mode == "simulate":
 else:
     from lab.stepping.session import Session
     t = time.perf_counter()
-    session = Session(scenario)
+    session = Session(scenario, **({"trace_budget": 10**12} if mode == "record-full" else {}))
     out["record_s"] = time.perf_counter() - t
     out["steps"] = session.total_steps
+    out["whole"] = str(session.whole_statements)
     lat = []
     for _ in range(200):
         t = time.perf_counter(); session.step_into(); session.step_back()
@@ -68,9 +70,9 @@ else:
     out["step_ms"] = 1000 * sorted(lat)[len(lat) // 2]
     import random
     rng, lat = random.Random(1), []
-    for _ in range(200):  # a random step, with the state the panels read there
+    for _ in range(200):  # a random step, with the state the panels read there (built)
         t = time.perf_counter()
-        session.goto_step(rng.randrange(session.total_steps)); session.vmas_at()
+        session.goto_step(rng.randrange(session.total_steps)); session.vmas_at()[0]
         session.step.locals
         lat.append(time.perf_counter() - t)
     out["goto_ms"] = 1000 * sorted(lat)[len(lat) // 2]
@@ -102,7 +104,9 @@ def main(argv: list[str] | None = None) -> int:
              ("64 GiB MAP_NORESERVE, 4 touches", NORESERVE, "simulate"),
              ("64 GiB MAP_NORESERVE, 4 touches", NORESERVE, "record"),
              (f"{args.vmas} mappings", vmas_scenario(args.vmas), "simulate"),
-             (f"{args.record_vmas} mappings", vmas_scenario(args.record_vmas), "record")]
+             (f"{args.vmas} mappings", vmas_scenario(args.vmas), "record"),
+             (f"{args.record_vmas} mappings", vmas_scenario(args.record_vmas), "record"),
+             (f"{args.record_vmas} mappings", vmas_scenario(args.record_vmas), "record-full")]
     for name, text, mode in cases:
         result = measure(text, mode, args.repeat)
         shown = ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}"

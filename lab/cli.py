@@ -23,7 +23,20 @@ class _Parser(argparse.ArgumentParser):
         super().error(_escape(message))
 
 
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
+    from lab.stepping.budget import TRACE_BUDGET
+
     ap = _Parser(
         prog="mmaplab",
         description=f"Step through Linux {KERNEL_VERSION}'s mmap(2), line by line: "
@@ -56,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="also run it on this machine's kernel and show both (JSON: \"real\")")
     run.add_argument("--fold-after", type=int, default=None, metavar="N",
                      help="record N rounds of a long loop in full, fold the rest (default 4)")
+    run.add_argument("--trace-budget", type=_positive, default=None, metavar="STEPS",
+                     help="steps traced line by line before the middle of a long scenario "
+                          f"runs whole, one step a statement (default {TRACE_BUDGET:,})")
     run.set_defaults(func=_cmd_run)
 
     world = sub.add_parser("world", help="describe the default world scenarios start in")
@@ -401,11 +417,13 @@ def _run_traced(args: argparse.Namespace, scenario) -> int:
 
     from lab.report import Report, result_text
     from lab.scenario.errors import escape
+    from lab.stepping.budget import TRACE_BUDGET
     from lab.stepping.record import DEFAULT_FOLD_AFTER
     from lab.stepping.session import Session
     from lab.stepping.text import step_json, trace_text
 
-    session = Session(scenario, fold_after=args.fold_after or DEFAULT_FOLD_AFTER)
+    session = Session(scenario, fold_after=args.fold_after or DEFAULT_FOLD_AFTER,
+                      trace_budget=args.trace_budget or TRACE_BUDGET)
     report = Report(session.initial_maps)
     for rec in session.records:
         if rec.error is not None:

@@ -49,7 +49,7 @@ def scenario_constants() -> dict[str, int]:
     return names
 
 
-@dataclass
+@dataclass(slots=True)
 class Event:
     """What one statement did, in the terms of design section 5."""
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 from lab.scenario.errors import ScenarioError
 from lab.scenario.syntax import Call, Expr, Load, Scenario, Statement
@@ -54,11 +54,13 @@ def parse_scenario(
     text: str,
     source_name: str = "<scenario>",
     constants: Mapping[str, int] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Scenario:
     """Parse a scenario, one statement a line.
 
     With `constants`, every name must be a constant, NULL, or a variable bound by an earlier
-    statement; without, names are left for the caller to resolve.
+    statement; without, names are left for the caller to resolve. `progress(line, lines)`,
+    if given, is called every 1,024 lines (65,530 statements take seconds to read).
     """
     if len(text) > MAX_SOURCE_CHARS:
         raise ScenarioError(
@@ -67,7 +69,10 @@ def parse_scenario(
     text = text.removeprefix("\ufeff")
     variables: set[str] = set()
     statements: list[Statement] = []
-    for number, raw in enumerate(text.split("\n"), 1):
+    lines = text.split("\n")
+    for number, raw in enumerate(lines, 1):
+        if progress is not None and not number & 1023:
+            progress(number - 1, len(lines))
         raw = raw.removesuffix("\r")
         if not raw.strip(" \t"):
             continue

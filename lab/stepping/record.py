@@ -65,7 +65,7 @@ class Step:
         return f"{self.c_path}:{self.c_line}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Trace:
     """The steps of one scenario statement."""
 
@@ -144,6 +144,52 @@ class Recorder:
             self._flush()
             self.state.end()
         return trace
+
+    def record_whole(self, statement_index: int, call: Callable[[], Any], note: str) -> Trace:
+        """Run a statement untraced, as one step at its first twin function's entry.
+
+        Past the session's trace budget: the statement runs at the speed of `mmaplab run`
+        and its one step carries everything it changed, as a folded loop's step does.
+        """
+        trace = self._trace = Trace(statement_index)
+        self.state.begin()
+        entry: list[tuple[Any, Any, dict[str, Any]]] = []
+
+        def first_twin(frame, event, arg):
+            twin = twin_registry.BY_CODE.get(frame.f_code)
+            if twin is not None:
+                entry.append((twin, frame, capture_locals(frame, None)))
+                sys.settrace(None)  # the rest of the statement runs untraced
+            return None
+
+        old = sys.gettrace()
+        sys.settrace(first_twin)
+        try:
+            trace.result = call()
+        finally:
+            sys.settrace(old)
+            changes = self.state.take()
+            self.state.end()
+        if entry:
+            twin, frame, locals_ = entry[0]
+            cfn = self._cfn.get(twin) or self._cfn.setdefault(
+                twin, self.index.function(twin.c_name))
+            path = frame.f_code.co_filename
+            key = (cfn.display, cfn.path, cfn.body_line, path, frame.f_code.co_firstlineno)
+            top = self._frames.get(key) or self._frames.setdefault(
+                key, Frame(cfn.display, cfn.path, cfn.body_line, display_path(path),
+                           frame.f_code.co_firstlineno))
+            stack = self._stacks.setdefault((top,), (top,))
+            trace.steps.append(Step(
+                index=0, kind="whole", link=None, c_path=cfn.path, c_line=cfn.body_line,
+                c_end=cfn.body_line, function=cfn.display, py_path=top.py_path,
+                py_line=top.py_line, depth=1, stack=stack, locals=locals_,
+                changes=changes, note=note, entry=True))
+        return trace
+
+    def close(self) -> None:
+        """Stop watching the machine."""
+        self.state.close()
 
     @property
     def folding(self) -> bool:

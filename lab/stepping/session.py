@@ -22,9 +22,11 @@ from lab.kernel.pagetable import LEVELS, WalkStep, pte_pfn, pte_present
 from lab.kernel.physmem import ZERO_PFN
 from lab.runner import Event, Run, scenario_constants
 from lab.scenario import Scenario, ScenarioError, evaluate, parse_expression
+from lab.stepping.budget import TRACE_BUDGET, WHOLE_NOTE, budget_plan
 from lab.stepping.ptewrites import PteWrites, covers
 from lab.stepping.record import DEFAULT_FOLD_AFTER, Recorder, Step, Trace
 from lab.stepping.state import VmaView
+from lab.stepping.vmalog import vma_difference
 from lab.world.maps import MapsTracker
 
 
@@ -52,17 +54,18 @@ def _bare(display: str) -> str:
     return display.split("(")[-1].rstrip(")") if display.startswith("SYSCALL") else display
 
 
-@dataclass
+@dataclass(slots=True)
 class StatementRecord:
     index: int
     event: Event | None
     trace: Trace
     maps_after: Sequence[dict]  # a MapsAfter: what the statement changed, read as the rows
-    vmas_before: tuple[VmaView, ...]
+    vmas_before: Sequence[VmaView]  # a VmaSnapshot
     error: ScenarioError | None = None
-    _vma_at: list[tuple[VmaView, ...]] = field(default_factory=list)
+    traced: bool = True  # False: run whole, past the trace budget (one step, kind "whole")
+    _vma_at: list[Sequence[VmaView]] = field(default_factory=list)
 
-    def vmas_at(self, step: int) -> tuple[VmaView, ...]:
+    def vmas_at(self, step: int) -> Sequence[VmaView]:
         """The VMA list as it was when `step` was about to run."""
         if not self._vma_at:
             current = self.vmas_before
@@ -79,10 +82,13 @@ class Session:
 
     def __init__(self, scenario: Scenario, machine: Machine | None = None,
                  fold_after: int = DEFAULT_FOLD_AFTER,
-                 progress: Callable[[int, int], None] | None = None):
+                 progress: Callable[[int, int], None] | None = None,
+                 trace_budget: int = TRACE_BUDGET):
         """Record `scenario`; `progress(done, total)`, if given, is called after each
-        statement (a long recording shows how far it has got)."""
+        statement (a long recording shows how far it has got). Past `trace_budget` steps,
+        statements run whole (see budget_plan)."""
         self.scenario = scenario
+        self.trace_budget = trace_budget
         self.machine = machine or default_machine()
         self._maps = MapsTracker(self.machine)
         self.initial_maps = self._maps.initial
@@ -109,10 +115,21 @@ class Session:
                     progress: Callable[[int, int], None] | None) -> None:
         run = Run(self.machine)
         recorder = Recorder(self.machine, fold_after=fold_after)
+        try:
+            self._record_statements(run, recorder, progress)
+        finally:
+            recorder.close()
+
+    def _record_statements(self, run: Run, recorder: Recorder,
+                           progress: Callable[[int, int], None] | None) -> None:
         total = len(self.scenario)
+        plan = budget_plan(self.trace_budget, total)
+        next(plan)
+        steps = 0
         for i, stmt in enumerate(self.scenario):
             if progress is not None:
                 progress(i, total)
+            traced = plan.send(steps)
             box: dict = {}
 
             def call(stmt=stmt, box=box):
@@ -124,12 +141,20 @@ class Session:
                     box["error"] = err
 
             with running(self.machine):
-                trace = recorder.record(i, call)
+                trace = recorder.record(i, call) if traced else \
+                    recorder.record_whole(i, call, WHOLE_NOTE.format(budget=self.trace_budget))
+            steps += len(trace.steps) if traced else 0
             self.records.append(StatementRecord(
                 i, box.get("event"), trace, self._maps.take(),
-                recorder.state.initial_vmas, box.get("error")))
+                recorder.state.initial_vmas, box.get("error"), traced))
             if "error" in box or (box.get("event") and box["event"].signal):
                 break
+
+    @property
+    def whole_statements(self) -> tuple[int, int] | None:
+        """(first, last) index of the statements run whole, past the trace budget, or None."""
+        whole = [r.index for r in self.records if not r.traced]
+        return (whole[0], whole[-1]) if whole else None
 
     # -- positions -------------------------------------------------------------------------
     def _global(self, pos: Position) -> int:
@@ -297,10 +322,8 @@ class Session:
             if step is None or step.changes.vmas is None:
                 continue
             before = self.records[pos.statement].vmas_at(pos.step)
-            after = step.changes.vmas
-            mine = [v for v in after if v.start <= addr < v.end]
-            old = [v for v in before if v.start <= addr < v.end]
-            if mine != old:
+            gone, came = vma_difference(before, step.changes.vmas)
+            if any(v.start <= addr < v.end for v in (*gone, *came)):
                 return self.go(pos)
         return None
 

@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """What each step changed in the machine, and the machine's state at any step.
 
-Changes are gathered cheaply while recording: the VMA list is snapshotted only when a VMA or
-the list changed (a mutation counter says so), counters are compared as one small tuple, and
-page-table writes arrive through the page table's own change log. The state at step N is
-then the VMA snapshot in force at N plus the page-table writes up to N: no replay.
+Changes are gathered cheaply while recording: the VMA list gets a new version (a difference,
+lab/stepping/vmalog.py) only when a VMA or the list changed, counters are compared as one
+small tuple, and page-table writes arrive through the page table's own change log. The state
+at step N is then the VMA version in force at N plus the page-table writes up to N: no replay.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 
 from lab.kernel.fs.proc.task_mmu import vma_path, vma_perms
 from lab.kernel.machine import Machine
-from lab.kernel.mm_struct import VMA_MUTATIONS
+from lab.kernel.mm_struct import VMA_MUTATIONS, VMA_WATCHERS
 from lab.kernel.pagetable import pte_pfn, pte_present
 from lab.stepping.ptewrites import compact
+from lab.stepping.vmalog import VmaLog, VmaSnapshot
 
 COUNTERS = ("map_count", "total_vm", "locked_vm", "data_vm", "exec_vm", "stack_vm")
 
@@ -35,7 +36,7 @@ class VmaView:
 
 @dataclass
 class StepChanges:
-    vmas: tuple[VmaView, ...] | None = None  # the VMA list after the step, if it changed
+    vmas: VmaSnapshot | None = None  # the VMA list after the step, if it changed
     vma_notes: list[str] = field(default_factory=list)  # "added 7ffd...-7ffe... rw-p"
     # (addr, old, new) in order; a PteWrites when there are thousands (a folded populate)
     ptes: Sequence[tuple[int, int, int]] = field(default_factory=list)
@@ -73,24 +74,18 @@ class StepChanges:
 NO_CHANGES = StepChanges()
 
 
-def vma_views(machine: Machine, known: dict | None = None) -> tuple[VmaView, ...]:
-    """The VMA list as views. With `known` (VMA → its last view), a VMA that did not change
-    gives the same view object: the snapshots of a recording share their unchanged views."""
-    views = []
-    for v in machine.task.mm.vmas:
-        old = known.get(v) if known is not None else None
-        if old is None or (old.start, old.end, old.flags, old.pgoff, old.path) != \
-                (v.vm_start, v.vm_end, v.vm_flags, v.vm_pgoff, vma_path(v)):
-            old = VmaView(v.vm_start, v.vm_end, v.vm_flags, v.vm_pgoff, vma_perms(v),
-                          vma_path(v))
-            if known is not None:
-                known[v] = old
-        views.append(old)
-    return tuple(views)
+def vma_view(vma, old: VmaView | None = None) -> VmaView:  # noqa: ANN001
+    """The view of a VMA now: `old` itself if the VMA has not changed since it was made."""
+    if old is None or (old.start, old.end, old.flags, old.pgoff, old.path) != \
+            (vma.vm_start, vma.vm_end, vma.vm_flags, vma.vm_pgoff, vma_path(vma)):
+        old = VmaView(vma.vm_start, vma.vm_end, vma.vm_flags, vma.vm_pgoff, vma_perms(vma),
+                      vma_path(vma))
+    return old
 
 
-def describe_vma_change(before: tuple[VmaView, ...], after: tuple[VmaView, ...]) -> list[str]:
-    """In words: which VMAs the step added, removed, expanded, split or changed."""
+def describe_vma_change(before: Sequence[VmaView], after: Sequence[VmaView]) -> list[str]:
+    """In words: which VMAs the step added, removed, expanded, split or changed. `before`
+    and `after` may be just the views that differ (vma_difference): the words are the same."""
     old = {(v.start, v.end): v for v in before}
     new = {(v.start, v.end): v for v in after}
     notes = []
@@ -118,17 +113,49 @@ def _span(v: VmaView) -> str:
 
 
 class StateTracker:
-    """Watches one machine while a statement is recorded."""
+    """Watches one machine while its statements are recorded (close() when done).
+
+    The VMA list is kept up to date from the VMAs that changed (the mm's watchers say which),
+    never rebuilt whole: with 65,530 VMAs a rebuild per step would be the recording's cost.
+    """
 
     def __init__(self, machine: Machine):
         self.machine = machine
-        self._mutations = -1
-        self._vmas: tuple[VmaView, ...] = ()
+        self._touched: set = set()
+        VMA_WATCHERS.append(self._touched)
+        self._mutations = VMA_MUTATIONS[0]
+        self._views = {v: vma_view(v) for v in machine.task.mm.vmas}  # VMA → its view now
+        self.log = VmaLog(sorted(self._views.values(), key=lambda v: v.start))
+        self._vmas: VmaSnapshot = self.log.latest
         self._counters: tuple[int, ...] = ()
         self._committed = 0
         self._log_pos = 0
-        self.initial_vmas: tuple[VmaView, ...] = ()
-        self._views: dict = {}  # VMA → its last view, for vma_views()
+        self.initial_vmas: VmaSnapshot = self._vmas
+
+    def close(self) -> None:
+        if self._touched in VMA_WATCHERS:
+            VMA_WATCHERS.remove(self._touched)
+
+    def _vma_change(self) -> tuple[list[VmaView], list[VmaView]]:
+        """The views that went and came since the last call, from the VMAs touched."""
+        touched = set(self._touched)
+        self._touched.clear()
+        tree = self.machine.task.mm.mm_mt
+        removed, added = [], []
+        for vma in touched:
+            old = self._views.get(vma)
+            if vma not in tree:
+                if old is not None:
+                    del self._views[vma]
+                    removed.append(old)
+                continue  # removed, or another machine's VMA (recorded on another thread)
+            new = vma_view(vma, old)
+            if new is not old:
+                self._views[vma] = new
+                added.append(new)
+                if old is not None:
+                    removed.append(old)
+        return removed, added
 
     def _counter_values(self) -> tuple[int, ...]:
         mm = self.machine.task.mm
@@ -139,7 +166,10 @@ class StateTracker:
         pgd.log = []
         self._log_pos = 0
         self._mutations = VMA_MUTATIONS[0]
-        self._vmas = self.initial_vmas = vma_views(self.machine, self._views)
+        removed, added = self._vma_change()  # made between statements: no step's doing
+        if removed or added:
+            self._vmas = self.log.change(removed, added)
+        self.initial_vmas = self._vmas
         self._counters = self._counter_values()
         self._committed = self.machine.vm_committed_as
 
@@ -156,11 +186,11 @@ class StateTracker:
         changes = StepChanges()
         if VMA_MUTATIONS[0] != self._mutations:
             self._mutations = VMA_MUTATIONS[0]
-            views = vma_views(self.machine, self._views)
-            if views != self._vmas:
-                changes.vmas = views
-                changes.vma_notes = describe_vma_change(self._vmas, views)
-                self._vmas = views
+            removed, added = self._vma_change()
+            if removed or added:
+                self._vmas = changes.vmas = self.log.change(removed, added)
+                changes.vma_notes = describe_vma_change(*self._vmas.log.net(
+                    self._vmas.k - 1, self._vmas.k))
         counters = self._counter_values()
         if counters != self._counters:
             changes.counters = {name: (a, b) for name, a, b in

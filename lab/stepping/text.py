@@ -69,6 +69,10 @@ def trace_text(trace: Trace, index: CIndex | None = None, show_python: bool = Tr
         if step.kind == "fold":
             lines.append(f"{pad}… {step.note}")
             continue
+        if step.kind == "whole":  # past the trace budget: the statement in one step
+            lines.append(f"{pad}{step.c_path}:{step.c_line:<5} {step.function}: … {step.note}")
+            lines += [f"{pad}  = {note}" for note in describe_changes(step.changes)]
+            continue
         c_text = index.line_text(step.c_path, step.c_line).strip()
         lines.append(f"{pad}{step.c_path}:{step.c_line:<5} {c_text}")
         if show_python:

@@ -28,6 +28,9 @@ from lab.stepping.session import Session
 
 PROTOCOL = pickle.HIGHEST_PROTOCOL
 KEEP = 16  # recorded scenarios kept
+#: Longer scenarios are not kept: 65,530 statements pickle to some 150 MB and load in half
+#: the time they take to record; the cache is for the lessons and the scenarios people type.
+MAX_STATEMENTS = 5000
 
 
 def enabled() -> bool:
@@ -92,7 +95,8 @@ def load(text: str, source_name: str) -> Session | None:
 
 def save(text: str, source_name: str, session: Session) -> None:
     """Write the session (a freshly recorded one: nothing the UI caches in it yet)."""
-    if not enabled():
+    if not enabled() or len(session.records) > MAX_STATEMENTS \
+            or session.whole_statements is not None:
         return
     directory = cache_dir()
     try:

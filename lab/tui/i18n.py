@@ -312,6 +312,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "zh": "报告未能写入文件，内容附在下面"},
     "recording": {"en": "recording statement {n} of {total} ({seconds:.1f} s)",
                   "zh": "正在记录第 {n} 条语句，共 {total} 条（{seconds:.1f} 秒）"},
+    "reading": {"en": "reading line {n} of {total} ({seconds:.1f} s)",
+                "zh": "正在读取第 {n} 行，共 {total} 行（{seconds:.1f} 秒）"},
     "note_recorded": {"en": "statement {n} recorded: {steps} steps",
                       "zh": "第 {n} 条语句已记录：共 {steps} 步"},
     "note_sim_failed": {"en": "the simulator failed: {error}", "zh": "模拟器出错：{error}"},

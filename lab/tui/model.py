@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -26,6 +27,7 @@ from lab.stepping.record import Step
 from lab.stepping.session import Position, Session, StatementRecord
 from lab.stepping.state import VmaView
 from lab.stepping.text import describe_changes
+from lab.stepping.vmalog import vma_difference
 from lab.tui.narration import errno_meaning
 from lab.tui.narration_i18n import note_words
 
@@ -129,11 +131,15 @@ def decode_word(name: str, value: int | None, previous: int | None, function: st
 
 
 # -- VMAs -------------------------------------------------------------------------------------
-def diff_vmas(before: tuple[VmaView, ...], after: tuple[VmaView, ...]
+def diff_vmas(before: Sequence[VmaView], after: Sequence[VmaView]
               ) -> tuple[dict[tuple[int, int], str], list[VmaView]]:
-    """Marks for rows of `after` (added, expanded, split, changed) and the rows removed."""
-    old = {(v.start, v.end): v for v in before}
-    new = {(v.start, v.end): v for v in after}
+    """Marks for rows of `after` (added, expanded, split, changed) and the rows removed.
+
+    Only the views that differ are looked at (vma_difference), so the cost is what the step
+    changed, not the length of the list."""
+    gone_views, came_views = vma_difference(before, after)
+    old = {(v.start, v.end): v for v in gone_views}
+    new = {(v.start, v.end): v for v in came_views}
     marks: dict[tuple[int, int], str] = {}
     gone = [v for k, v in old.items() if k not in new]
     for k, v in new.items():
@@ -270,7 +276,7 @@ class StepView:
         return Position(self.pos.statement, self.step_index)
 
     @cached_property
-    def vmas(self) -> tuple[VmaView, ...]:
+    def vmas(self) -> Sequence[VmaView]:
         return self.record.vmas_at(self.step_index)
 
     @cached_property

@@ -25,6 +25,7 @@ from lab.tui.narration_zh import ERRNO_MEANINGS_ZH, NOT_MODELLED_ZH, SENTENCES_Z
 from lab.tui.scenario_errors import message_text
 
 if TYPE_CHECKING:
+    from lab.stepping.record import Step
     from lab.tui.model import StepView
 
 #: (C function as the trace names it, start of the C statement) → what it does and why.
@@ -639,6 +640,8 @@ def narrate(view: StepView, lang: str = "en") -> list[str]:
         return _statement_words(view, lang)
     if step.kind == "fold":
         return [t("fold", lang, note=note_words(step.note or "", lang)), t("fold_state", lang)]
+    if step.kind == "whole":
+        return _whole_words(view, step, lang)
     out: list[str] = []
     text = view.c_statement_text
     kind = view.c_kind
@@ -689,6 +692,27 @@ def narrate(view: StepView, lang: str = "en") -> list[str]:
     return out
 
 
+def _whole_words(view: StepView, step: Step, lang: str) -> list[str]:
+    """A statement run whole, past the trace budget: what it did, and what it returned."""
+    from lab.tui.model import changes_words
+
+    out = [t("whole", lang, budget=f"{view.session.trace_budget:,}")]
+    did = changes_words(step.changes, lang)
+    if did:
+        more = t("list_more", lang) if len(did) > 3 else ""
+        out.append(t("whole_did", lang, did=t("list_sep", lang).join(did[:3]) + more))
+    ev = view.record.event
+    if ev is not None and ev.ret is not None:
+        out.append((t("returned_errno", lang, ret=ev.ret, errno=ev.errno) if ev.errno else
+                    t("returned", lang, ret=ev.ret)).strip())
+    return out
+
+
+#: Statements the end-of-scenario summary shows in full, first and last; those between are
+#: counted (a scenario of 65,530 mmaps would otherwise narrate 65,530 lines).
+_OUTCOMES_FIRST, _OUTCOMES_LAST = 10, 20
+
+
 #: What a statement the lab does not trace is for, by its function (template keys).
 _UNTRACED = {"open": "what_open", "close": "what_close", "setrlimit": "what_setrlimit",
              "capset": "what_capset", "personality": "what_personality",
@@ -702,8 +726,14 @@ def _statement_words(view: StepView, lang: str = "en") -> list[str]:
         words = [t("ended", lang)]
         if rec.event is not None and rec.event.errno:
             words.append(t("last_failed", lang, errno=rec.event.errno))
-        return words + [outcome(st.text.strip(), r.event, lang) for st, r in
-                        zip(view.model.statements, view.session.records)]
+        pairs = list(zip(view.model.statements, view.session.records))
+        skipped = len(pairs) - _OUTCOMES_FIRST - _OUTCOMES_LAST
+        if skipped > 1:
+            return words + [outcome(st.text.strip(), r.event, lang) for st, r in
+                            pairs[:_OUTCOMES_FIRST]] + \
+                [t("outcome_skipped", lang, count=f"{skipped:,}")] + \
+                [outcome(st.text.strip(), r.event, lang) for st, r in pairs[-_OUTCOMES_LAST:]]
+        return words + [outcome(st.text.strip(), r.event, lang) for st, r in pairs]
     func = getattr(stmt, "func", "")
     if rec.error is not None:
         return [t("could_not_run", lang, message=message_text(rec.error.message, lang))]

@@ -20,6 +20,13 @@ MESSAGES: dict[str, dict[str, str]] = {
               "first rounds in full.",
         "zh": "状态窗格显示的是所有折叠轮次执行完之后的状态；轨迹只完整保留最初的几轮。"},
     "not_modelled": {"en": "Not modelled: {reason}.", "zh": "未模拟——{reason}。"},
+    "whole": {
+        "en": "Run whole, in one step: the scenario is longer than the trace budget of "
+              "{budget} steps, so the statements in its middle run at full speed, one step "
+              "each. The first and the last statements are traced line by line.",
+        "zh": "整条运行，只占一步：这个场景超出了 {budget} 步的跟踪预算，所以中间的语句以全速运行，"
+              "每条一步。开头和结尾的语句仍然逐行跟踪。"},
+    "whole_did": {"en": "The whole call: {did}", "zh": "整个调用：{did}"},
     "if_true": {"en": "The condition {cond} is true here: the branch is taken.",
                 "zh": "条件 {cond} 在这里成立：进入分支。"},
     "if_false": {"en": "The condition {cond} is false here: the branch is skipped.",
@@ -74,6 +81,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "press_s": {"en": "Press s to go on to the next statement.",
                 "zh": "按 s 继续执行下一条语句。"},
     "outcome_line": {"en": "line {n}: {text}", "zh": "第 {n} 行：{text}"},
+    "outcome_skipped": {"en": "  … {count} more statements …", "zh": "  ……还有 {count} 条语句……"},
     "outcome_signal": {"en": "  {text}  → {signal}{code}{where}: the process would end here",
                        "zh": "  {text}  → {signal}{code}{where}：进程会在这里结束"},
     "signal_at": {"en": " at {addr}", "zh": "，地址 {addr}"},

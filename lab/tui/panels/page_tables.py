@@ -111,7 +111,7 @@ class PageTablePanel(Panel):
 
     def _present_map(self, view: StepView, addr: int, width: int, rows: int) -> list:
         vmas = view.vmas
-        i = bisect.bisect_right([v.start for v in vmas], addr) - 1
+        i = bisect.bisect_right(vmas, addr, key=lambda v: v.start) - 1
         dim = self.style("page-tables--dim")
         lang = self.lang
         if i < 0 or not vmas[i].start <= addr < vmas[i].end:

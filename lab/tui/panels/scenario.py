@@ -47,41 +47,75 @@ class ScenarioPanel(Panel):
                  classes: str | None = None):
         super().__init__(id=id, classes=classes)
         self.glyphs = glyphs
+        self._widest: tuple[object, int] = (None, 0)  # (model, its widest statement)
 
     def compose(self):
         yield self.lines
 
     def show_view(self, view: StepView) -> None:
         lines = self.lines
-        s = view.session
-        g = self.glyphs
-        cur, done = self.style("scenario--current"), self.style("scenario--done")
-        pending, err = self.style("scenario--pending"), self.style("scenario--error")
-        items = []
-        for i, stmt in enumerate(view.model.statements):
-            rec = s.records[i] if i < len(s.records) else None
-            here = i == view.pos.statement
-            ran = i < view.pos.statement or (here and view.at_end)
-            glyph = g.current if here and not view.at_end else g.check if ran else " "
-            style = cur if here else done if ran else pending
-            text = Text(f"{glyph} {stmt.line:>2} ", style=style)
-            text.append(stmt.text.strip(), style=style)
-            result, failed = "", False
-            if rec is not None and (ran or here):
-                result = result_text(rec.event, getattr(stmt, "func", ""), self.lang)
-                ev = rec.event
-                failed = ev is not None and bool(ev.signal or ev.errno)
-                if rec.error is not None:
-                    result, failed = t("scen_cannot_run", self.lang), True
-            if result:
-                text.append(f"  = {result}", style=err if failed else style)
-            items.append(((i, here, ran, result, stmt.text), text))
-        lines.set_lines(items, max_width=max(len(t.plain) for _, t in items) if items else 0)
+        rows = _Statements(self, view)
+        lines.set_lines(rows, max_width=rows.max_width())
         lines.show_row(view.pos.statement)
-        self.set_title(f"{view.pos.statement + 1}/{len(items)}")
+        self.set_title(f"{view.pos.statement + 1}/{len(rows)}")
+
+    def row(self, view: StepView, i: int):  # noqa: ANN201 (a Line: key, text)
+        """Statement i as the panel shows it at `view`."""
+        stmt = view.model.statements[i]
+        s = view.session
+        rec = s.records[i] if i < len(s.records) else None
+        here = i == view.pos.statement
+        ran = i < view.pos.statement or (here and view.at_end)
+        g = self.glyphs
+        glyph = g.current if here and not view.at_end else g.check if ran else " "
+        style = self.style("scenario--current" if here else "scenario--done" if ran
+                           else "scenario--pending")
+        result, failed = "", False
+        if rec is not None and (ran or here):
+            result = result_text(rec.event, getattr(stmt, "func", ""), self.lang)
+            ev = rec.event
+            failed = ev is not None and bool(ev.signal or ev.errno)
+            if rec.error is not None:
+                result, failed = t("scen_cannot_run", self.lang), True
+
+        def text() -> Text:
+            out = Text(f"{glyph} {stmt.line:>2} ", style=style)
+            out.append(stmt.text.strip(), style=style)
+            if result:
+                out.append(f"  = {result}",
+                           style=self.style("scenario--error") if failed else style)
+            return out
+
+        return (i, here, ran, result, stmt.text, self.lang), text
 
     def on_click(self, event: events.Click) -> None:
         lines = self.lines
         row = int(lines.scroll_y) + event.y - 1
         if 0 <= row < len(self.view.model.statements if self.view else []):
             self.post_message(self.Picked(self, "statement", row))
+
+
+class _Statements:
+    """The panel's lines, made as they are shown: a scenario may have 65,530 statements."""
+
+    def __init__(self, panel: ScenarioPanel, view: StepView):
+        self.panel, self.view = panel, view
+        self._made: dict[int, tuple] = {}
+
+    def __len__(self) -> int:
+        return len(self.view.model.statements)
+
+    def __getitem__(self, i: int):
+        hit = self._made.get(i)
+        if hit is None:
+            hit = self._made[i] = self.panel.row(self.view, i)
+        return hit
+
+    def max_width(self) -> int:
+        """Wide enough for the longest statement and a result (an address, -EOVERFLOW)."""
+        model, panel = self.view.model, self.panel
+        if panel._widest[0] is not model:  # once per scenario: a pass over its text
+            panel._widest = (model, max(
+                (len(f"{st.line:>2}") + len(st.text.strip()) for st in model.statements),
+                default=0))
+        return panel._widest[1] + len("▶ ") + 1 + len("  = ") + 20

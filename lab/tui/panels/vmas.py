@@ -11,6 +11,7 @@ as one with ten. Enter on a row shows its page tables (Picked "address").
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -69,10 +70,49 @@ class VmaList(LineList):
             panel.pick()
 
 
+class MergedRows(Sequence):
+    """The panel's rows, (view, mark): the VMAs at the step, each with its mark, and the
+    VMAs the last step removed in their places. Built row by row as they are read, so a
+    list of 65,530 VMAs costs what is on screen."""
+
+    def __init__(self, vmas: Sequence[VmaView], marks: dict[tuple[int, int], str],
+                 removed: Sequence[VmaView]):
+        self.vmas, self.marks = vmas, marks
+        # the row each removed VMA takes: its place in `vmas`, plus the removed before it
+        places = sorted(bisect.bisect_left(vmas, r.start, key=_start) for r in removed)
+        self.removed = {p + n: r for n, (p, r) in
+                        enumerate(zip(places, sorted(removed, key=_start)))}
+        self._before = sorted(self.removed)
+
+    def __len__(self) -> int:
+        return len(self.vmas) + len(self.removed)
+
+    def __getitem__(self, i):  # noqa: ANN001
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        gone = self.removed.get(i)
+        if gone is not None:
+            return gone, "removed"
+        v = self.vmas[i - bisect.bisect_left(self._before, i)]
+        return v, self.marks.get((v.start, v.end), "")
+
+
+def _start(v: VmaView) -> int:
+    return v.start
+
+
+def _row_start(row: tuple[VmaView, str]) -> int:
+    return row[0].start
+
+
 class _Rows:
     """The LineSource of the panel: row 0 is the header, then VMAs and removed VMAs."""
 
-    def __init__(self, panel: VmaPanel, view: StepView, rows: list[tuple[VmaView, str]]):
+    def __init__(self, panel: VmaPanel, view: StepView, rows: MergedRows):
         self.panel = panel
         self.view = view
         self.rows = rows
@@ -128,7 +168,7 @@ class VmaPanel(Panel):
         self.show_flags = False
         self.wide = True
         self._rows_key: tuple | None = None
-        self._rows: list[tuple[VmaView, str]] = []
+        self._rows: Sequence[tuple[VmaView, str]] = []
         self.header = Text("")
 
     def compose(self):
@@ -172,15 +212,12 @@ class VmaPanel(Panel):
         if self.view is not None:
             self.show_view(self.view)
 
-    def _merged_rows(self, view: StepView) -> list[tuple[VmaView, str]]:
+    def _merged_rows(self, view: StepView) -> MergedRows:
         marks, removed = view.vma_changes
         key = (id(view.vmas), tuple(sorted(marks.items())), tuple(removed))
         if key == self._rows_key:
             return self._rows
-        rows = [(v, marks.get((v.start, v.end), "")) for v in view.vmas]
-        for r in removed:
-            i = bisect.bisect_left([v.start for v, _ in rows], r.start)
-            rows.insert(i, (r, "removed"))
+        rows = MergedRows(view.vmas, marks, removed)
         self._rows_key, self._rows = key, rows
         return rows
 
@@ -191,8 +228,7 @@ class VmaPanel(Panel):
         lines.set_lines(_Rows(self, view, rows))
         rng = view.call_range
         if rng is not None and not lines.has_focus:
-            starts = [v.start for v, _ in rows]
-            i = bisect.bisect_right(starts, rng[0]) - 1
+            i = bisect.bisect_right(rows, rng[0], key=_row_start) - 1
             lines.show_row(max(i, 0) + 1)
         count = len(view.vmas)
         marks = view.vma_changes[0]

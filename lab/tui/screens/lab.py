@@ -589,14 +589,15 @@ class LabScreen(LessonCommands, Screen):
 
         app, throttle = self.app, Throttle()
 
-        def progress(done: int, total: int) -> None:
+        def progress(done: int, total: int, what: str = "recording") -> None:
             if throttle.due():  # a long scenario: say how far the recording has got
-                app.call_from_thread(self._show_recording,
-                                     recording_text(done, total, throttle.elapsed, self.lang))
+                app.call_from_thread(self._show_recording, recording_text(
+                    done, total, throttle.elapsed, self.lang, what))
 
         try:
             scenario = parse_scenario(text, self.session.scenario.source_name,
-                                      scenario_constants())
+                                      scenario_constants(),
+                                      lambda done, total: progress(done, total, "reading"))
             session = Session(scenario, progress=progress)
         except ScenarioError as err:
             app.call_from_thread(self.query_one("#editor").show_error, err)

@@ -8,7 +8,6 @@ exactly as a process would make it: `mmap` takes the raw syscall's arguments as 
 
 from __future__ import annotations
 
-from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -70,10 +69,19 @@ class Run:
     machine: Machine
     variables: dict[str, int] = field(default_factory=dict)
     ended_by_signal: bool = False
+    # The constants and the variables in one dict, kept as variables are bound (bind()): a
+    # scenario of 65,530 mmaps binds as many, and every name an argument reads is a lookup.
+    _env: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._env = {**scenario_constants(), **self.variables}
 
     def env(self) -> Mapping[str, int]:
-        # A view, not a copy: a scenario of 65,530 mmaps binds as many variables
-        return ChainMap(self.variables, scenario_constants())
+        return self._env
+
+    def bind(self, name: str, value: int) -> None:
+        self.variables[name] = value
+        self._env[name] = value
 
     def value(self, expr, stmt: Statement) -> int:
         return evaluate(expr, self.env())
@@ -89,8 +97,9 @@ class Run:
         if stmt.func in NOT_YET:
             raise _not_yet(stmt, NOT_YET[stmt.func])
         handler = getattr(self, "_do_" + stmt.func)
-        args = [evaluate(a, self.env()) for a in stmt.args]
-        kwargs = {k: evaluate(v, self.env()) for k, v in stmt.kwargs}
+        env = self.env()
+        args = [evaluate(a, env) for a in stmt.args]
+        kwargs = {k: evaluate(v, env) for k, v in stmt.kwargs}
         with running(self.machine):
             ret = handler(stmt, *args, **kwargs)
             self._signal(event)
@@ -99,7 +108,7 @@ class Run:
         if isinstance(ret, int) and ret < 0 and -ret in errno.ERRNO_NAMES:
             event.errno = errno_name(-ret)
         if stmt.target is not None and ret is not None:
-            self.variables[stmt.target] = ret
+            self.bind(stmt.target, ret)
         return event
 
     # -- memory accesses -----------------------------------------------------------------
@@ -117,7 +126,7 @@ class Run:
             done = user_access(addr, False)
             if done.signal is None:
                 event.value = done.value
-                self.variables[stmt.target] = done.value
+                self.bind(stmt.target, done.value)
         self._signal(event)
 
     def _signal(self, event: Event) -> None:

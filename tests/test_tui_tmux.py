@@ -87,3 +87,30 @@ def test_mmaplab_lesson_1_pages_to_a_prediction_and_judges_it_in_a_real_terminal
     t.keys("Enter", "L")
     t.wait_for("L English")  # the lesson pane speaks Chinese now
     t.keys("q")
+
+
+def test_a_scenario_at_vm_max_map_count_opens_with_progress_and_steps(tmux, tmp_path):
+    """The limits case in small: mmaps up to a lowered vm.max_map_count, so the trace budget
+    runs the middle whole. The progress line shows while it records; E finds the ENOMEM."""
+    anon = "MAP_PRIVATE | MAP_ANONYMOUS"
+    lines = ['sysctl("vm.max_map_count", 2500)'] + [
+        f"p{i} = mmap(NULL, 4096, {'PROT_READ' if i % 2 else 'PROT_NONE'}, {anon}, -1, 0)"
+        for i in range(2500)]
+    (tmp_path / "many.scn").write_text("\n".join(lines) + "\n")
+    t = tmux(args=str(tmp_path / "many.scn"))
+    t.wait_for("recording statement", timeout=60)
+    screen = t.wait_for("/2501", timeout=120)
+    assert "statement 2/2501" in screen and "SYSCALL_DEFINE6(mmap)" in screen  # sysctl: no step
+    t.keys("E")
+    screen = t.wait_for("ENOMEM")
+    assert "do_mmap" in screen and "map_count" in screen
+    t.keys("g")
+    t.wait_for("Go to")
+    t.type("stmt 1200")
+    t.keys("Enter")
+    screen = t.wait_for("Run whole")
+    assert "statement 1200/2501" in screen
+    t.keys("s")
+    t.wait_for("statement 1201/2501")
+    t.keys("q")
+    assert t.gone()

@@ -59,6 +59,11 @@ def evaluate(
     `/` and `%` truncate toward zero as in C. Errors are located at the node; pass the
     statement it came from to have its text shown under the message.
     """
+    # the common arguments first (4096, PROT_READ, fd): no closures to make for them
+    if type(expr) is Name and expr.id in env:
+        return env[expr.id]
+    if type(expr) in (Num, Str, Bool):
+        return expr.value
     source_line = " " * (statement.column - 1) + statement.text if statement else ""
 
     def fail(message: str, node: Expr) -> NoReturn:

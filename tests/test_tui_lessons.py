@@ -297,3 +297,29 @@ async def test_the_picker_keeps_each_lesson_on_one_line_at_80x24_in_chinese():
         assert len(prompts) == len(app.lab.lesson.course)
         assert all(cell_len(p) <= width for p in prompts)
         assert all(p.endswith(("未开始", "页")) for p in prompts)  # the status always shows
+
+
+def _footer(app) -> list[str]:
+    from textual.widgets._footer import FooterKey
+
+    return [k.key for k in app.lab.query(FooterKey)]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_the_80_column_footer_of_a_lesson_keeps_quit_and_the_page_keys(lang):
+    """b Break leaves the footer there (the key still works) so that q Quit fits; back at a
+    wider size, after the layout is rebuilt, the footer has every key again."""
+    from textual.widgets import Footer
+
+    app = lab(lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        keys = _footer(app)
+        assert "q" in keys and "right_square_bracket" in keys and "b" not in keys
+        footer = app.lab.query_one(Footer)
+        assert sum(k.region.width for k in footer.children) <= 80
+        await pilot.resize_terminal(130, 40)
+        await pilot.pause()
+        await pilot.pause(0.2)
+        keys = _footer(app)
+        assert "q" in keys and "b" in keys

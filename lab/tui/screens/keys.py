@@ -15,7 +15,7 @@ PANEL_KEYS = (("1", "c"), ("2", "py"), ("3", "stack"), ("4", "locals"), ("5", "v
               ("0", "narration"), ("l", "lesson"))
 
 
-def lab_bindings(lang: str) -> list[Binding]:
+def lab_bindings(lang: str, tight: bool = False) -> list[Binding]:
     """Every key of the lab with its words in `lang`: the footer, the help screen and the
     command palette all read them from here."""
     back = Binding.Group(t("group_back", lang), compact=True)
@@ -29,7 +29,8 @@ def lab_bindings(lang: str) -> list[Binding]:
         key("n", "step_over", "next"),
         key("f", "step_out", "finish"),
         key("c", "continue_", "cont"),
-        key("b", "toggle_breakpoint", "break"),
+        # tight: an 80-column footer with the lesson's keys has no room for it (it still works)
+        key("b", "toggle_breakpoint", "break", show=not tight),
         key("S", "step_back", "back", group=back),
         key("N", "reverse_step_over", "back_over", group=back),
         key("F", "reverse_step_out", "back_out", group=back),

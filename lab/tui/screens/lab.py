@@ -176,6 +176,7 @@ class LabScreen(LessonCommands, Screen):
             lesson = LessonPanel(id="lesson")
             lesson.mode = self.lesson
         self.set_class(lesson is not None, "-lesson")
+        self._use_bindings()
         if cls == "tiny":
             with Middle():
                 with Center():
@@ -257,6 +258,7 @@ class LabScreen(LessonCommands, Screen):
         """A new size class: build the layout again (panels are views: nothing is lost)."""
         self._ready = False
         await self.recompose()
+        self.refresh_bindings()  # the new footer fills itself when the bindings are announced
         self._parts_cache = None
         self._ready = True
         self.show_step()
@@ -723,8 +725,7 @@ class LabScreen(LessonCommands, Screen):
         if self.lesson is not None:
             self.lesson.set_language(lang)
         self.model.lang = lang
-        use_bindings(self, lab_bindings(lang))
-        self.refresh_bindings()
+        self._use_bindings()
         for box in self.query("#too-small"):
             box.update(self.too_small_text(*self.app.size))  # type: ignore[attr-defined]
         for panel in self.query(Panel):
@@ -750,6 +751,12 @@ class LabScreen(LessonCommands, Screen):
         from lab.tui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(list(self._bindings_for_help()), describe()))
+
+    def _use_bindings(self) -> None:
+        """The keys in the app's language; at 80 columns with a lesson, a shorter footer."""
+        use_bindings(self, lab_bindings(
+            self.lang, tight=self.layout_class == "narrow" and self.lesson is not None))
+        self.refresh_bindings()
 
     def _bindings_for_help(self):
         """Every binding, one per key, for the help screen and the palette."""

@@ -149,7 +149,7 @@ def test_long_populate_is_folded_and_ends_in_the_same_state():
 
 FOLDED_SCENARIOS = {
     "private anonymous (bulk fold)": POPULATE.format(n=64),
-    "shared anonymous (rounds folded one by one)":
+    "shared anonymous (bulk fold, shmem)":
         POPULATE.format(n=64).replace("MAP_PRIVATE", "MAP_SHARED"),
     "private file (nested folds)":
         'fd = open("data.bin", O_RDWR, size=65536 * 4)\n'

@@ -54,13 +54,14 @@ class PhysMem:
         self.in_use += pages
         return pfn
 
-    def alloc_bulk(self, n: int, kind: int = FRAME_ANON) -> int:
-        """n frames with consecutive PFNs (the fast path of a large populate)."""
+    def alloc_bulk(self, n: int, kind: int = FRAME_ANON, refs: int = 1) -> int:
+        """n frames with consecutive PFNs (the fast path of a large populate), each with
+        `refs` references."""
         pfn = self.next_pfn
         self.next_pfn += n
         i = self._slot(pfn + n - 1) - (n - 1)
         self._kind[i : i + n] = array("B", [kind]) * n
-        self._refs[i : i + n] = array("I", [1]) * n
+        self._refs[i : i + n] = array("I", [refs]) * n
         self.in_use += n
         return pfn
 

@@ -296,6 +296,9 @@ class Recorder:
                     assert self._trace is not None
                     self._trace.folds.append(note)
                     self._emit(fs, "fold", None, note)
+                    # the rounds after a bulk fold are the ones unlike it (the page that
+                    # was there, the end of the file, RAM running out): traced in full
+                    fs.visits.clear()
             return None
 
         frame.f_trace_lines = False

@@ -143,6 +143,12 @@ def shmem_get_folio_gfp(inode: Inode, index: int, foliop: list, sgp: int, gfp, v
         if shmem_flags(inode) & VM_NORESERVE and security_vm_enough_memory_mm(current.mm, 1):
             return -ENOSPC  # shmem_acct_block() failed
         if physmem.free_pages <= 0:
+            # shmem_alloc_folio() asks with the mapping's GFP_HIGHUSER_MOVABLE: the
+            # allocator's slow path runs the OOM killer, which kills this process (the
+            # reaper cannot free shared memory) and the allocation fails.
+            from lab.kernel.mm.oom_kill import out_of_memory
+
+            out_of_memory()
             return -ENOMEM
         folio = physmem.alloc(FRAME_FILE)  # the page cache's reference
         data = inode.data.get(index)

@@ -161,3 +161,28 @@ def test_populate_past_free_ram_is_killed_while_mmap_still_returned_the_address(
     [(event, _)] = report.events
     assert event.ret > 0 and event.signal == "SIGKILL"  # mm_populate() ignores its error
     assert report.machine.physmem.in_use == 0
+
+
+def test_a_shared_populate_past_free_ram_keeps_its_pages_after_the_oom_kill():
+    """shmem pages are not the reaper's: the ones that fit stay mapped (the fold's rounds
+    and the twin's round that found RAM full agree)."""
+    text = ("p = mmap(NULL, 40 << 12, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS "
+            "| MAP_POPULATE, -1, 0)")
+    report = simulate(parse_scenario(text, "<t>", scenario_constants()), _small_ram(25))
+    [(event, maps)] = report.events
+    assert event.ret > 0 and event.signal == "SIGKILL"
+    row = next(r for r in maps if r["start"] == event.ret)
+    assert row["present"] == 25 and report.machine.physmem.free_pages == 0
+    assert check_invariants(report.machine) == []
+
+
+def test_a_file_populate_that_finds_ram_full_is_an_oom_kill():
+    """The page cache allocates the faulting page with GFP_HIGHUSER_MOVABLE: when RAM is
+    full that runs the OOM killer, in a populate too (readahead alone would only stop, and
+    mm_populate() would ignore the -ENOMEM)."""
+    text = "\n".join(['fd = open("data.bin", O_RDONLY, size=64 << 12)',
+                      "p = mmap(NULL, 64 << 12, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0)"])
+    report = simulate(parse_scenario(text, "<t>", scenario_constants()), _small_ram(20))
+    assert [event.signal for event, _ in report.events] == [None, "SIGKILL"]
+    assert report.machine.physmem.free_pages == 0
+    assert check_invariants(report.machine) == []

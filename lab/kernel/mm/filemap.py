@@ -76,10 +76,20 @@ def filemap_get_folio(mapping: Inode, index: int) -> int | None:
 
 
 def __filemap_get_folio(mapping: Inode, index: int, fgp_flags: int, gfp: int) -> int | None:
-    """As filemap_get_folio(), creating (and, in the lab, reading) the page if it is missing."""
+    """As filemap_get_folio(), creating (and, in the lab, reading) the page if it is missing.
+
+    The page is allocated with the mapping's GFP_HIGHUSER_MOVABLE: when RAM is full the
+    allocator runs the OOM killer (readahead's own pages ask with __GFP_NORETRY and do not).
+    """
     folio = filemap_get_folio(mapping, index)
-    if folio is None and read_page_from_disk(mapping, index) is not None:
-        folio = filemap_get_folio(mapping, index)
+    if folio is None:
+        if kernel.physmem.free_pages <= 0:
+            from lab.kernel.mm.oom_kill import out_of_memory
+
+            out_of_memory()
+            return None
+        if read_page_from_disk(mapping, index) is not None:
+            folio = filemap_get_folio(mapping, index)
     return folio
 
 

@@ -15,7 +15,8 @@ step   one step, key press to the frame that shows it, all panels updated: the a
        are s, n, f and their reverses over the default scenario, paced like a person (40 ms).
 rss    peak RSS of a process that records the default scenario (or loads it from the
        cache, as every run after the first does), opens the app and steps through every step.
-big    the same step figures (headless) on a 1 GiB MAP_POPULATE and beside 3,000 VMAs.
+big    the same step figures (headless) on a 1 GiB MAP_POPULATE, beside 3,000 VMAs, and in
+       the middle of 65,530 mmaps (the statements the trace budget runs whole).
 """
 
 from __future__ import annotations
@@ -215,7 +216,8 @@ def steps_in_terminal(args: list[str], keys: list[str], settle: float = 3.0) -> 
 
 
 # -- per step, headless ----------------------------------------------------------------------------
-async def _steps(src: str | None, keys: list[str], pace: float, vmas: int = 0) -> dict:
+async def _steps(src: str | None, keys: list[str], pace: float, vmas: int = 0,
+                 at_statement: int = 0) -> dict:
     from lab.runner import scenario_constants
     from lab.scenario import parse_scenario
     from lab.stepping.session import Session
@@ -238,6 +240,9 @@ async def _steps(src: str | None, keys: list[str], pace: float, vmas: int = 0) -
             frames.append(time.perf_counter())
 
         app._display = display  # type: ignore[method-assign]
+        if at_statement:
+            app.lab.goto(f"stmt {at_statement}")
+            app.lab.show_step()
         await pilot.pause(2.5)  # let the idle work (C TextAreas of the trace) finish
         times = []
         for key in keys:
@@ -269,9 +274,15 @@ def bench_steps(quick: bool) -> dict:
 def bench_big(quick: bool) -> dict:
     n = 80 if quick else 250
     out = {}
-    for name, src, vmas in (("1GiB populate", ONE_GIB, 0), ("3000 VMAs", POPULATE2, 3000)):
+    sys.path.insert(0, os.path.dirname(__file__))
+    from bench_limits import vmas_scenario
+
+    for name, src, vmas, at in (("1GiB populate", ONE_GIB, 0, 0),
+                                ("3000 VMAs", POPULATE2, 3000, 0),
+                                ("65,530 mmaps, in the middle (run whole)",
+                                 vmas_scenario(65530), 0, 30000)):
         t = time.perf_counter()
-        out[name] = asyncio.run(_steps(src, step_keys(n), 0.04, vmas))
+        out[name] = asyncio.run(_steps(src, step_keys(n), 0.04, vmas, at))
         out[name]["open_and_run_s"] = time.perf_counter() - t
     return out
 

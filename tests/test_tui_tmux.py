@@ -103,13 +103,13 @@ def test_a_scenario_at_vm_max_map_count_opens_with_progress_and_steps(tmux, tmp_
     assert "statement 2/2501" in screen and "SYSCALL_DEFINE6(mmap)" in screen  # sysctl: no step
     t.keys("E")
     screen = t.wait_for("ENOMEM")
-    assert "do_mmap" in screen and "map_count" in screen
+    assert "do_mmap" in screen and "map_count" in screen, screen
     t.keys("g")
     t.wait_for("Go to")
     t.type("stmt 1200")
     t.keys("Enter")
     screen = t.wait_for("Run whole")
-    assert "statement 1200/2501" in screen
+    assert "statement 1200/2501" in screen, screen
     t.keys("s")
     t.wait_for("statement 1201/2501")
     t.keys("q")

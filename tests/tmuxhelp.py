@@ -58,17 +58,32 @@ class TmuxServer:
         return self.run("capture-pane", "-p", *(["-e"] if escapes else []), "-t", name)
 
     def wait(self, name: str, pattern: str, timeout: float = 30.0) -> re.Match:
-        """The first match of the regular expression `pattern` on `name`'s screen."""
+        """The first match of the regular expression `pattern` on `name`'s screen, on the
+        screen once it has settled: Textual paints each widget as its repaint reaches the
+        screen, so a capture can catch a frame where some panels show the new step and others
+        still the old one."""
         deadline = time.monotonic() + timeout
         while True:
             shown = self.screen(name)
             found = re.search(pattern, shown)
-            if found:
-                return found
+            if found:  # a text that shows only for a moment (a progress line) is kept
+                return re.search(pattern, self._settled(name, shown)) or found
             if time.monotonic() > deadline:
                 raise AssertionError(f"{name}: /{pattern}/ never appeared; the screen "
                                      f"was:\n{shown}")
             time.sleep(0.1)
+
+    def _settled(self, name: str, shown: str, within: float = 2.0) -> str:
+        """The screen once two captures 0.1 s apart agree (or `shown`'s latest after
+        `within` seconds, for a screen that keeps changing, such as a progress line)."""
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            time.sleep(0.1)
+            again = self.screen(name)
+            if again == shown:
+                break
+            shown = again
+        return shown
 
     def wait_for(self, name: str, text: str, timeout: float = 30.0) -> str:
         """The screen, once `text` is on it."""

@@ -131,7 +131,7 @@ def _add_classroom_parsers(sub) -> None:
     what.add_argument("--lesson", metavar="N",
                       help="teach lesson N of the course (students see its pages)")
     teach.add_argument("--lang", choices=("en", "zh"),
-                       help="language of the lesson (default: from the locale)")
+                       help="language of the lab and the lesson (default: from the locale)")
     teach.add_argument("--session", default="class", metavar="NAME",
                        help="the name students follow (default: class)")
     teach.add_argument("--dir", **where)
@@ -153,6 +153,9 @@ def _add_classroom_parsers(sub) -> None:
     follow.add_argument("--print", action="store_true",
                         help="no lab: print one JSON line per position received")
     follow.add_argument("--theme", metavar="THEME", help="dark, light, or any Textual theme")
+    follow.add_argument("--lang", choices=("en", "zh"),
+                        help="language of the lab and the class line (default: from the "
+                             "locale)")
     follow.set_defaults(func=_cmd_follow)
 
     serve = sub.add_parser("serve", help="an SSH server that gives each connection a lab",
@@ -205,11 +208,11 @@ def _classroom_scenario(args: argparse.Namespace) -> tuple[str, str] | None:
     return DEFAULT_SCENARIO, SOURCE_NAME
 
 
-def _classroom_app(text: str, name: str, theme: str | None):
+def _classroom_app(text: str, name: str, theme: str | None, lang: str | None = None):
     from lab.tui.app import open_lab
 
     theme = {"dark": "textual-dark", "light": "textual-light"}.get(theme or "", theme)
-    return open_lab(text, name, theme=theme)
+    return open_lab(text, name, theme=theme, lang=lang)
 
 
 def _cmd_teach(args: argparse.Namespace) -> int:
@@ -238,7 +241,7 @@ def _cmd_teach(args: argparse.Namespace) -> int:
         text, name = found
         app = None
     try:
-        app = app or _classroom_app(text, name, args.theme)
+        app = app or _classroom_app(text, name, args.theme, args.lang)
         teacher = Teacher(args.session, app.session, directory=args.dir, group=args.group,
                           private=args.private, text=text)
     except (ScenarioError, ClassroomError) as err:
@@ -276,7 +279,7 @@ def _cmd_follow(args: argparse.Namespace) -> int:
     first = student.link.instructor
     text, name = (first.scenario, first.source_name) if first else _classroom_scenario(args)
     try:
-        app = _classroom_app(text, name, args.theme)
+        app = _classroom_app(text, name, args.theme, args.lang)
     except ScenarioError as err:
         print(f"mmaplab follow: {err}", file=sys.stderr)
         student.stop()

@@ -135,3 +135,20 @@ def test_follow_link_keeps_the_instructor_while_detached_and_rejoins_there():
     assert "following" in link.status_text()
     link.connection_changed("ended", "bye")
     assert "has left" in link.status_text() and applied[-1] == later
+
+
+def test_the_class_line_speaks_the_apps_language_and_follows_it():
+    link = FollowLink("c1", lambda state: None)
+    lang = ["zh"]
+    link.lang = lambda: lang[0]
+    assert link.status_text() == "课堂 c1：等待讲师"
+    link.connection_changed("connected")
+    link.receive(ClassState(STATE.scenario, STATE.source_name, Position(0, 3)))
+    assert link.status_text() == "课堂 c1：讲师在 第 1 条语句，第 4 步 · 跟随中（按 d 脱离）"
+    lang[0] = "en"
+    assert link.status_text() == \
+        "class c1: instructor at statement 1, step 4 · following (d detaches)"
+    link.detach()
+    link.connection_changed("lost")
+    lang[0] = "zh"
+    assert link.status_text() == "课堂 c1：连接中断（讲师当时在 第 1 条语句，第 4 步）；正在重连"

@@ -45,18 +45,22 @@ def placeholders(text: str) -> set[str]:
 
 # -- the catalog -------------------------------------------------------------------------------
 def test_every_ui_string_has_english_and_chinese_with_the_same_placeholders():
+    from lab.classroom import i18n as classroom_i18n
     from lab.tui import narration_i18n
 
-    for key, entry in [*i18n.MESSAGES.items(), *narration_i18n.MESSAGES.items()]:
+    for key, entry in [*i18n.MESSAGES.items(), *narration_i18n.MESSAGES.items(),
+                       *classroom_i18n.MESSAGES.items()]:
         assert set(entry) == set(i18n.LANGUAGES), key
         assert all(entry[lang].strip() for lang in i18n.LANGUAGES), key
         assert placeholders(entry["en"]) == placeholders(entry["zh"]), key
 
 
 def test_the_app_catalog_and_the_lessons_catalog_share_no_key():
+    from lab.classroom import i18n as classroom_i18n
     from lab.tui import narration_i18n
 
-    catalogs = (i18n.MESSAGES, narration_i18n.MESSAGES, lessons_i18n.MESSAGES)
+    catalogs = (i18n.MESSAGES, narration_i18n.MESSAGES, lessons_i18n.MESSAGES,
+                classroom_i18n.MESSAGES)
     for i, one in enumerate(catalogs):
         for other in catalogs[i + 1:]:
             assert not set(one) & set(other)

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Wiring a Teacher or a Student to an app: the whole of what the app has to provide.
 
-The app gives a `LabHooks` (duck-typed, five methods) and calls, once it runs, in its own
+The app gives a `LabHooks` (duck-typed, six methods) and calls, once it runs, in its own
 thread (e.g. from on_mount):
 
     from lab.classroom import app_glue
@@ -10,7 +10,9 @@ thread (e.g. from on_mount):
 
 `app` needs only Textual's `set_interval(seconds, callback)` and, for the detach key,
 `bind(key, action, description=...)`. Everything runs in the app's thread: states from the
-socket arrive through the loop's call_soon_threadsafe, coalesced to the newest.
+socket arrive through the loop's call_soon_threadsafe, coalesced to the newest. The class
+line, the notices and the key speak the app's language (`lang()`), and follow it when it
+changes.
 
 `MmapLabHooks` implements the hooks for today's MmapLab from the outside (its screen's public
 methods, plus a one-line classroom status under the status bar); `run_app` starts an app with
@@ -24,6 +26,7 @@ import threading
 from collections.abc import Callable
 from typing import Protocol
 
+from lab.classroom.i18n import t
 from lab.classroom.link import Student, Teacher, position_label
 from lab.classroom.state import ClassState
 from lab.stepping.session import Position, Session
@@ -39,6 +42,7 @@ class LabHooks(Protocol):
     #                                session: a new recording of state.scenario to switch to
     def set_status(self, text: str) -> None: ...
     def notify(self, text: str) -> None: ...  # a passing message (instructor left, ...)
+    def lang(self) -> str: ...  # the app's language now ("en", "zh")
 
 
 def attach_teacher(app, teacher: Teacher, hooks: LabHooks) -> None:
@@ -52,7 +56,7 @@ def attach_teacher(app, teacher: Teacher, hooks: LabHooks) -> None:
             teacher.link.set_session(session)  # the scenario was edited and re-recorded
         else:
             teacher.link.changed()
-        text = teacher.status_text()
+        text = teacher.status_text(hooks.lang())
         if text != shown[0]:
             shown[0] = text
             hooks.set_status(text)
@@ -72,7 +76,7 @@ def attach_student(app, student: Student, hooks: LabHooks, key: str = "d") -> No
     def moved(session: Session) -> None:
         if not applying[0] and link.following and session is hooks.session():
             link.detach()
-            hooks.notify(f"detached from {link.name}: explore freely; {key} rejoins")
+            hooks.notify(t("class_detached_notice", hooks.lang(), name=link.name, key=key))
 
     def watch(session: Session) -> None:
         if not any(s is session for s in watched):
@@ -103,7 +107,8 @@ def attach_student(app, student: Student, hooks: LabHooks, key: str = "d") -> No
         try:
             session = record_state(state)
         except Exception as err:  # the same text records everywhere; say so if not
-            loop.call_soon_threadsafe(hooks.notify, f"cannot replay the scenario: {err}")
+            loop.call_soon_threadsafe(hooks.notify, t("class_cannot_replay", hooks.lang(),
+                                                      error=err))
             return
 
         def done() -> None:
@@ -118,30 +123,51 @@ def attach_student(app, student: Student, hooks: LabHooks, key: str = "d") -> No
         loop.call_soon_threadsafe(done)
 
     def connection_changed(kind: str, detail: str) -> None:
-        if kind == "ended":
-            hooks.notify(f"the instructor has left {link.name}: you keep this state")
-        elif kind == "lost":
-            hooks.notify(f"lost the connection to {link.name}: reconnecting")
+        if kind in ("ended", "lost"):
+            hooks.notify(t(f"class_{'left' if kind == 'ended' else 'lost'}_notice",
+                           hooks.lang(), name=link.name))
 
     def step_label(state: ClassState) -> str:
-        session = hooks.session()
+        session, lang = hooks.session(), hooks.lang()
         if not _same_scenario(session, state):
-            return position_label(state)
+            return position_label(state, lang)
         g = session.global_of(state.position) if state.position.statement < len(
             session.records) else session.total_steps - 1
-        return f"step {min(g, session.total_steps - 1) + 1}/{session.total_steps}" + \
-            (" (end)" if state.at_end else "")
+        return t("class_step", lang, n=min(g, session.total_steps - 1) + 1,
+                 count=session.total_steps) + (t("class_at_end", lang) if state.at_end else "")
+
+    spoken = [""]
+
+    def follow_language() -> None:
+        """The key's word and the class line in the app's language, again when L changes it."""
+        lang = hooks.lang()
+        if lang != spoken[0]:
+            spoken[0] = lang
+            _bind_again(app, key, "classroom_toggle", t("key_class_toggle", lang))
+            link.show_status()
 
     link.step_label = step_label
     link.key = key
+    link.lang = hooks.lang
     link.on_connection = connection_changed
     link.attach(apply, hooks.set_status, loop.call_soon_threadsafe)
     app.action_classroom_toggle = link.toggle  # an action on the app instance: `key`
-    app.bind(key, "classroom_toggle", description="Detach/Rejoin")
     watch(hooks.session())
     if link.instructor is not None:
         apply(link.instructor)
-    hooks.set_status(link.status_text())
+    follow_language()
+    app.set_interval(POLL, follow_language)
+
+
+def _bind_again(app, key: str, action: str, description: str) -> None:
+    """app.bind(), in place of what `key` was bound to before (Textual's adds to a list)."""
+    bindings = getattr(app, "_bindings", None)
+    if bindings is not None:
+        bindings.key_to_bindings.pop(key, None)
+    app.bind(key, action, description=description)
+    refresh = getattr(app, "refresh_bindings", None)
+    if refresh is not None:
+        refresh()  # the footer reads the new word
 
 
 def _same_scenario(session: Session, state: ClassState) -> bool:
@@ -239,7 +265,10 @@ class MmapLabHooks:
         self._ensure_status()
 
     def notify(self, text: str) -> None:
-        self.app.notify(text, title="Class", timeout=6)
+        self.app.notify(text, title=t("class_title", self.lang()), timeout=6)
+
+    def lang(self) -> str:
+        return getattr(self.app, "lang", "en")
 
     def _ensure_status(self) -> None:
         from textual.widgets import Static

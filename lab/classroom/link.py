@@ -16,6 +16,7 @@ from pathlib import Path
 
 from lab.classroom.broadcast import Broadcaster
 from lab.classroom.follow import Follower
+from lab.classroom.i18n import t
 from lab.classroom.protocol import FrameTooLarge
 from lab.classroom.state import ClassState
 from lab.scenario import Scenario
@@ -96,7 +97,8 @@ class FollowLink:
         self.apply = apply
         self.set_status = set_status or (lambda text: None)
         self.call = call
-        self.step_label = step_label or position_label
+        self.lang: Callable[[], str] = lambda: "en"  # the app's language, read at each text
+        self.step_label = step_label or (lambda state: position_label(state, self.lang()))
         self.following = True
         self.instructor: ClassState | None = None
         self.connection = "waiting"  # waiting, connected, ended, lost
@@ -119,7 +121,7 @@ class FollowLink:
 
         def tell() -> None:
             self.on_connection(kind, detail)
-            self._show_status()
+            self.show_status()
 
         self.call(tell)
 
@@ -138,44 +140,38 @@ class FollowLink:
             state = self.instructor
         if state is not None and self.following:
             self.apply(state)
-        self._show_status()
+        self.show_status()
 
-    def _show_status(self) -> None:
+    def show_status(self) -> None:
         self.set_status(self.status_text())
 
     def detach(self) -> None:
         """Explore alone: instructor's states are kept, not applied."""
         self.following = False
-        self._show_status()
+        self.show_status()
 
     def rejoin(self) -> None:
         """Back to the instructor's current step."""
         self.following = True
         if self.instructor is not None:
             self.apply(self.instructor)
-        self._show_status()
+        self.show_status()
 
     def toggle(self) -> None:
         self.rejoin() if not self.following else self.detach()
 
     def status_text(self) -> str:
-        where = f" at {self.step_label(self.instructor)}" if self.instructor else ""
-        if self.connection == "waiting":
-            return f"class {self.name}: waiting for the instructor"
-        if self.connection == "ended":
-            return f"class {self.name}: the instructor has left (last{where}); you keep " \
-                   "this state"
-        if self.connection == "lost":
-            return f"class {self.name}: connection lost (instructor was{where}); " \
-                   "reconnecting"
-        mode = f"following ({self.key} detaches)" if self.following else \
-            f"detached: explore; {self.key} rejoins"
-        return f"class {self.name}: instructor{where} · {mode}"
+        lang = self.lang()
+        where = t("class_at", lang, step=self.step_label(self.instructor)) \
+            if self.instructor else ""
+        key = {"waiting": "class_waiting", "ended": "class_ended", "lost": "class_lost"}.get(
+            self.connection, "class_following" if self.following else "class_detached")
+        return t(key, lang, name=self.name, where=where, key=self.key)
 
 
-def position_label(state: ClassState) -> str:
-    return f"statement {state.position.statement + 1}, step {state.position.step + 1}" + \
-        (" (end)" if state.at_end else "")
+def position_label(state: ClassState, lang: str = "en") -> str:
+    return t("class_position", lang, statement=state.position.statement + 1,
+             step=state.position.step + 1) + (t("class_at_end", lang) if state.at_end else "")
 
 
 class Teacher:
@@ -190,11 +186,12 @@ class Teacher:
         self.broadcaster.start()
         self.link = TeachLink(session, self.broadcaster.publish, text=text, extras=extras)
 
-    def status_text(self) -> str:
+    def status_text(self, lang: str = "en") -> str:
         b = self.broadcaster
         n = b.followers
-        text = f"teaching {b.name}: {n} student{'s' if n != 1 else ''} following"
-        return text + (f" · NOT SENT: {self.link.error}" if self.link.error else "")
+        text = t("class_teaching_one" if n == 1 else "class_teaching", lang, name=b.name, n=n)
+        return text + (t("class_not_sent", lang, error=self.link.error) if self.link.error
+                       else "")
 
     def stop(self) -> None:
         self.broadcaster.stop()

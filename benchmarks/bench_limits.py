@@ -30,6 +30,10 @@ NORESERVE = "\n".join([
 POPULATE = (f"p = mmap(NULL, 64 << 30, PROT_READ | PROT_WRITE, {ANON} | MAP_NORESERVE "
             "| MAP_POPULATE, -1, 0)")
 
+# Read, not written: 16,777,216 PTEs of the zero page, as the kernel maps them.
+READ_POPULATE = (f"p = mmap(NULL, 64 << 30, PROT_READ, {ANON} | MAP_NORESERVE | MAP_POPULATE, "
+                 "-1, 0)\nx = p[(64 << 30) - 1]")
+
 
 def vmas_scenario(count: int) -> str:
     """`count` one-page mappings that cannot merge, then two more that must fail."""
@@ -101,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args(argv)
     cases = [("64 GiB MAP_NORESERVE | MAP_POPULATE on 8 GiB", POPULATE, "simulate"),
+             ("64 GiB read-only MAP_POPULATE (the zero page)", READ_POPULATE, "simulate"),
+             ("64 GiB read-only MAP_POPULATE (the zero page)", READ_POPULATE, "record"),
              ("64 GiB MAP_NORESERVE, 4 touches", NORESERVE, "simulate"),
              ("64 GiB MAP_NORESERVE, 4 touches", NORESERVE, "record"),
              (f"{args.vmas} mappings", vmas_scenario(args.vmas), "simulate"),

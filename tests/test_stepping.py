@@ -215,3 +215,25 @@ def test_goto_errno_of_an_errno_the_path_never_returned_is_none(populate8):
     populate8.goto_step(5)
     assert populate8.goto_errno("ENOMEM") is None
     assert populate8.position == Position(0, 5)
+
+
+@pytest.mark.parametrize("prot", ["PROT_READ", "PROT_READ | PROT_WRITE"])
+def test_present_pages_of_whole_page_tables_count_as_the_rounds_one_by_one(prot):
+    """1,300 pages fill whole PTE tables, which are counted a table at a time; a read
+    populate maps the zero page (present, not in Rss), a write one a frame a page."""
+    src = POPULATE.format(n=1300).replace("PROT_READ | PROT_WRITE", prot)
+    folded, full = session(src, fold_after=2), session(src, fold_after=10_000)
+    assert folded.records[0].trace.folds and not full.records[0].trace.folds
+    p = folded.records[0].event.ret
+    fold = next(st for st in folded.records[0].trace.steps if st.kind == "fold")
+    ends = [Position(0, len(s.records[0].trace.steps) - 1) for s in (folded, full)]
+    for lo, hi in [(p, p + 1300 * 4096), (p - (4 << 20), p + (8 << 20)),
+                   (p + 5 * 4096, p + 1000 * 4096)]:
+        for cells in (1, 7, 650):
+            assert folded.present_map_at(lo, hi, cells, ends[0]) == \
+                full.present_map_at(lo, hi, cells, ends[1])
+            assert sum(folded.present_map_at(lo, hi, cells, Position(0, fold.index))) == \
+                len([a for a in range(p, p + 2 * 4096, 4096) if lo <= a < hi])
+        rss = folded.rss_pages_at(lo, hi, ends[0])
+        assert rss == full.rss_pages_at(lo, hi, ends[1])
+        assert (rss == 0) == (prot == "PROT_READ")

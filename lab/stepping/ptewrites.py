@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 from array import array
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from operator import itemgetter
 from typing import overload
@@ -22,7 +23,7 @@ from lab.kernel.arch.x86.include.asm.pgtable import (
     _PAGE_PSE,
     PAGE_SIZE,
 )
-from lab.kernel.pagetable import PTE_PFN_MASK
+from lab.kernel.pagetable import PTE_PFN_MASK, PteRun
 
 #: Fewer writes than this stay a plain list: small, and what most steps have.
 COMPACT_FROM = 1024
@@ -31,14 +32,12 @@ Write = tuple[int, int, int]
 _PRESENT = _PAGE_PRESENT | _PAGE_PROTNONE  # as pte_present() reads an entry
 
 
-def _present(values) -> int:  # noqa: ANN001
-    return sum(map(bool, map(_PRESENT.__and__, values)))
 
 
 class PteWrites(Sequence[Write]):
     """(address, old, new) leaf writes in order, stored as arrays."""
 
-    __slots__ = ("_counts", "_index", "_uniform", "addrs", "huge", "news", "olds")
+    __slots__ = ("_counts", "_index", "_uniform", "_values", "addrs", "huge", "news", "olds")
 
     def __init__(self, writes: Sequence[Write]):
         n = len(writes)
@@ -54,6 +53,17 @@ class PteWrites(Sequence[Write]):
         self._index: array | dict | None = None
         self._counts: tuple[int, int, int] | None = None
         self._uniform: dict = {}
+        self._values: Counter | None = None
+
+    @classmethod
+    def of_run(cls, run: PteRun) -> PteWrites:
+        """A set_range()'s writes, without a tuple each: pages in a row, all empty before,
+        4 KiB PTEs (whose bit 7 is PAT, not a huge page's PSE)."""
+        self = cls.__new__(cls)
+        self.addrs = range(run.start, run.start + len(run) * PAGE_SIZE, PAGE_SIZE)
+        self.olds, self.news, self.huge = None, array("Q", run.news), False
+        self._index, self._counts, self._uniform, self._values = None, None, {}, None
+        return self
 
     def __len__(self) -> int:
         return len(self.news)
@@ -118,11 +128,23 @@ class PteWrites(Sequence[Write]):
             return bool(self.addrs) and self.addrs[0] < hi and self.addrs[-1] >= lo
         return any(lo <= a < hi for a in self.addrs)
 
+    def _new_values(self) -> Counter:
+        """How many writes set each value: a populate's are few values (the zero page's)."""
+        if self._values is None:
+            self._values = Counter(self.news)
+        return self._values
+
+    def _present_news(self, skip_pfn: int | None = None) -> int:
+        """Writes that left a present entry (not of frame `skip_pfn`, when given)."""
+        skip = None if skip_pfn is None else skip_pfn << 12
+        return sum(n for v, n in self._new_values().items()
+                   if v & _PRESENT and (skip is None or v & PTE_PFN_MASK != skip))
+
     def counts(self) -> tuple[int, int, int]:
         """(made present, made not present, other changes): for the step's summary."""
         if self._counts is None:
             if self.olds is None:
-                made, gone = _present(self.news), 0
+                made, gone = self._present_news(), 0
             else:
                 made = sum(1 for o, n in zip(self.olds, self.news)
                            if n & _PRESENT and not o & _PRESENT)
@@ -138,19 +160,22 @@ class PteWrites(Sequence[Write]):
         if skip_pfn not in self._uniform:
             gain = None
             if self.olds is None and not self.huge and isinstance(self.addrs, range):
-                counted = _present(self.news)
-                if skip_pfn is not None:
-                    skip = skip_pfn << 12
-                    counted -= sum(1 for v in self.news
-                                   if v & _PRESENT and v & PTE_PFN_MASK == skip)
+                counted = self._present_news(skip_pfn)
                 gain = 1 if counted == len(self) else 0 if counted == 0 else None
             self._uniform[skip_pfn] = gain
         return self._uniform[skip_pfn]
 
 
-def compact(writes: list[Write]) -> list[Write] | PteWrites:
-    """The writes as they are when few, as a PteWrites when many."""
-    return PteWrites(writes) if len(writes) >= COMPACT_FROM else writes
+def compact(items: list[Write | PteRun]) -> list[Write] | PteWrites:
+    """A page-table log's items as they are when few writes, as a PteWrites when many. A
+    PteRun (a bulk populate's) stands for many writes and is read whole."""
+    runs = [item for item in items if isinstance(item, PteRun)]
+    if not runs:
+        return PteWrites(items) if len(items) >= COMPACT_FROM else items  # type: ignore
+    if len(items) == 1:
+        return PteWrites.of_run(runs[0])
+    return compact([w for item in items
+                    for w in (item.writes() if isinstance(item, PteRun) else (item,))])
 
 
 def covers(writes: Sequence[Write], page: int, leaf_size) -> bool:  # noqa: ANN001

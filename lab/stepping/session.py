@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 from array import array
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -499,12 +500,18 @@ class _PteHistory:
         if final is None:
             final = [0] * cells
             lo = hi = -1  # a run of counted leaves, spread in one go
-            for a, entry, size in pgd.leaves(start, end):
-                if _leaf_pages(entry, skip_pfn):
+            for base, size, block in pgd.leaf_blocks(start, end):
+                if len(block) == 512 and all(_leaf_pages(entry, skip_pfn)
+                                             for entry in Counter(block.values())):
+                    runs = [(base, base + 512 * size)]  # a whole table counts (a populate's)
+                else:
+                    runs = [(base + i * size, base + (i + 1) * size) for i in sorted(block)
+                            if _leaf_pages(block[i], skip_pfn)]
+                for a, a_end in runs:
                     if a != hi:
                         _spread(final, start, pages, lo, hi, 1)
                         lo = a
-                    hi = a + size
+                    hi = a_end
             _spread(final, start, pages, lo, hi, 1)
             ks = [k for k in range(len(self.steps)) if self.lo[k] < end and self.hi[k] > start]
             suffix: list[list[int]] = []

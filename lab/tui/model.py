@@ -23,6 +23,7 @@ from lab.kernel.include.uapi.errno import ERRNO_NAMES
 from lab.kernel.include.uapi.mman import MAP_HUGE_SHIFT, MAP_NAMES, PROT_NAMES
 from lab.source.cindex import CFunction, CIndex, default_index
 from lab.stepping.capture import VmaPicture, format_value
+from lab.stepping.ptewrites import PteWrites
 from lab.stepping.record import Step
 from lab.stepping.session import Position, Session, StatementRecord
 from lab.stepping.state import VmaView
@@ -301,6 +302,8 @@ class StepView:
         ptes = self.last.changes.ptes if self.last is not None else ()
         if len(ptes) <= 64:
             return any(a == page for a, _, _ in ptes)
+        if isinstance(ptes, PteWrites):  # a fold's: found without a walk of its writes
+            return ptes.index_of(page) is not None
         written = self.__dict__.get("_written")
         if written is None:
             import bisect

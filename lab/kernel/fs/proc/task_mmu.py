@@ -9,6 +9,7 @@ present PTEs as pagemap sees them.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from lab.kernel.arch.x86.include.asm.pgtable import (
@@ -29,7 +30,7 @@ from lab.kernel.include.linux.mm import (
 )
 from lab.kernel.machine import Machine
 from lab.kernel.mm_struct import VmAreaStruct
-from lab.kernel.pagetable import pte_pfn
+from lab.kernel.pagetable import LEVELS, pte_pfn
 from lab.kernel.physmem import FRAME_ANON, ZERO_PFN
 
 # st_dev as maps prints it: the lab's ext4 disk, tmpfs/shmem and hugetlbfs
@@ -111,30 +112,40 @@ def vma_stats(machine: Machine, vma: VmAreaStruct, smaps_detail: bool = True) ->
     counts = _mapcounts(machine) if wants_counts else {}
     pss_locked = 0  # smaps_account(): Locked is proportional, in 1/2^PSS_SHIFT bytes
     inode = vma.vm_file.f_inode if vma.vm_file is not None else None
-    for addr, entry, size in mm.pgd.leaves(vma.vm_start, vma.vm_end):
-        if not entry & (_PAGE_PRESENT | _PAGE_PROTNONE):  # pte_present(): PROT_NONE counts
-            continue
-        pages = size // PAGE_SIZE
-        present += pages
-        if vma.vm_flags & VM_HUGETLB:
-            hugetlb += size
-            continue
-        pfn = pte_pfn(entry)
-        if pfn == ZERO_PFN:  # vm_normal_page() skips the zero page: not in Rss
-            continue
-        rss += size
-        if locked_vma:
-            pss_locked += (size << PSS_SHIFT) // max(counts.get(pfn, 1), 1)
-        is_anon = physmem.kind(pfn) == FRAME_ANON
-        if is_anon:
-            anon += size
-        if smaps_detail:
-            dirty = bool(entry & _PAGE_DIRTY)
-            if not is_anon and inode is not None:
-                index = vma.vm_pgoff + ((addr - vma.vm_start) >> PAGE_SHIFT)
-                dirty = dirty or (inode.pages.get(index) == pfn and index in inode.dirty)
-            shared = not is_anon and counts.get(pfn, 1) >= 2
-            split[("shared_" if shared else "private_") + ("dirty" if dirty else "clean")] += size
+    shift_of = {1 << shift: shift for _, shift in LEVELS}
+    for base, size, block in mm.pgd.leaf_blocks(vma.vm_start, vma.vm_end):
+        shift = shift_of[size]
+        # Without a file no entry needs its address: alike entries (the zero page's) are
+        # counted together, so a table costs its distinct values, not its 512 entries.
+        if inode is None:
+            alike = Counter(block.values()).items()
+        else:
+            alike = ((entry, 1, base + (i << shift)) for i, entry in block.items())
+        for entry, n, *where in alike:
+            if not entry & (_PAGE_PRESENT | _PAGE_PROTNONE):  # pte_present(): PROT_NONE too
+                continue
+            pages = n * (size // PAGE_SIZE)
+            present += pages
+            if vma.vm_flags & VM_HUGETLB:
+                hugetlb += n * size
+                continue
+            pfn = pte_pfn(entry)
+            if pfn == ZERO_PFN:  # vm_normal_page() skips the zero page: not in Rss
+                continue
+            rss += n * size
+            if locked_vma:
+                pss_locked += n * ((size << PSS_SHIFT) // max(counts.get(pfn, 1), 1))
+            is_anon = physmem.kind(pfn) == FRAME_ANON
+            if is_anon:
+                anon += n * size
+            if smaps_detail:
+                dirty = bool(entry & _PAGE_DIRTY)
+                if not is_anon and inode is not None:
+                    index = vma.vm_pgoff + ((where[0] - vma.vm_start) >> PAGE_SHIFT)
+                    dirty = dirty or (inode.pages.get(index) == pfn and index in inode.dirty)
+                shared = not is_anon and counts.get(pfn, 1) >= 2
+                kind = ("shared_" if shared else "private_") + ("dirty" if dirty else "clean")
+                split[kind] += n * size
     locked = (pss_locked >> PSS_SHIFT) >> 10 << 10  # smaps prints whole kB
     return VmaStats(rss, anon, locked, hugetlb, present, **split)
 

@@ -32,8 +32,6 @@ Write = tuple[int, int, int]
 _PRESENT = _PAGE_PRESENT | _PAGE_PROTNONE  # as pte_present() reads an entry
 
 
-
-
 class PteWrites(Sequence[Write]):
     """(address, old, new) leaf writes in order, stored as arrays."""
 

@@ -118,10 +118,10 @@ def vma_stats(machine: Machine, vma: VmAreaStruct, smaps_detail: bool = True) ->
         # Without a file no entry needs its address: alike entries (the zero page's) are
         # counted together, so a table costs its distinct values, not its 512 entries.
         if inode is None:
-            alike = Counter(block.values()).items()
+            alike = ((entry, n, None) for entry, n in Counter(block.values()).items())
         else:
             alike = ((entry, 1, base + (i << shift)) for i, entry in block.items())
-        for entry, n, *where in alike:
+        for entry, n, addr in alike:
             if not entry & (_PAGE_PRESENT | _PAGE_PROTNONE):  # pte_present(): PROT_NONE too
                 continue
             pages = n * (size // PAGE_SIZE)
@@ -141,7 +141,7 @@ def vma_stats(machine: Machine, vma: VmAreaStruct, smaps_detail: bool = True) ->
             if smaps_detail:
                 dirty = bool(entry & _PAGE_DIRTY)
                 if not is_anon and inode is not None:
-                    index = vma.vm_pgoff + ((where[0] - vma.vm_start) >> PAGE_SHIFT)
+                    index = vma.vm_pgoff + ((addr - vma.vm_start) >> PAGE_SHIFT)
                     dirty = dirty or (inode.pages.get(index) == pfn and index in inode.dirty)
                 shared = not is_anon and counts.get(pfn, 1) >= 2
                 kind = ("shared_" if shared else "private_") + ("dirty" if dirty else "clean")

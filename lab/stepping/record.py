@@ -203,6 +203,8 @@ class Recorder:
             if frame.f_code in fold.FOLD_CODES and self._stack:
                 return self._bulk_fold(self._stack[-1], frame)
             return None
+        if self.folding:
+            return None  # a call made by a folded round: no step of its own, nor its lines
         cfn = self._cfn.get(twin)
         if cfn is None:
             cfn = self._cfn[twin] = self.index.function(twin.c_name)

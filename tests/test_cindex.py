@@ -145,3 +145,20 @@ def test_unknown_function_lists_close_matches(cindex):
         cindex.function("do_mmapp")
     assert "do_mmap" in err.value.close
     assert "close matches: do_mmap" in str(err.value)
+
+
+def test_a_lookup_before_the_whole_table_parses_few_files_and_finds_the_same(cindex):
+    """Start-up asks for a few functions (a lesson's anchors, the locals' flag words): those
+    are found by reading the files that name them, with the same definitions in the same
+    order as the table of every file gives."""
+    from lab.source.cindex import CIndex
+
+    lazy = CIndex()
+    assert [f.path for f in lazy.functions("do_mmap")] == \
+        [f.path for f in cindex.functions("do_mmap")]
+    assert len(lazy._files) < len(cindex.paths) // 2  # not every file was parsed for it
+    for name in [*cindex.function_names(), "SYSCALL_DEFINE6(mmap)"]:
+        assert [(f.path, f.line) for f in lazy.functions(name)] == \
+            [(f.path, f.line) for f in cindex.functions(name)], name
+    assert lazy._functions is None  # all of it answered without the whole table
+    assert lazy.functions("no_such_function") == []

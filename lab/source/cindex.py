@@ -229,6 +229,7 @@ class CIndex:
         self._files: dict[str, ParsedFile] = {}
         self._functions: dict[str, list[CFunction]] | None = None
         self._definitions: dict[str, list[Definition]] | None = None
+        self._texts: dict[str, str] = {}  # files read, not parsed yet
 
     # -- files -------------------------------------------------------------------------
     @property
@@ -239,7 +240,7 @@ class CIndex:
         parsed = self._files.get(path)
         if parsed is None:
             kfile = self.manifest.files[path]
-            text = (self.root / path).read_text(encoding="utf-8")
+            text = self._texts.pop(path, None) or (self.root / path).read_text(encoding="utf-8")
             parsed = self._parse(path, text, kfile)
             self._files[path] = parsed
         return parsed
@@ -269,7 +270,34 @@ class CIndex:
 
     def functions(self, name: str) -> list[CFunction]:
         """Every definition of `name`, the one the modelled configuration compiles first."""
-        return list(self._all().get(_canonical_name(name), []))
+        name = _canonical_name(name)
+        if self._functions is not None:
+            return list(self._functions.get(name, []))
+        # Before the whole table is built (start-up: the lab asks for a few functions), only
+        # the files whose text can define `name` are parsed; the same list, in the same order.
+        found = [fn for path in self._files_naming(name) for fn in self.file(path).functions
+                 if fn.name == name]
+        if not found:
+            return list(self._all().get(name, []))  # none: let the whole table say so
+        found.sort(key=lambda f: (not f.active, not f.path.endswith(".c")))
+        return found
+
+    def _files_naming(self, name: str) -> list[str]:
+        """The C files whose text has `name(`, or SYSCALL_DEFINEn(name for sys_name."""
+        bare = name[4:] if name.startswith("sys_") else None
+        pattern = re.compile(rf"\b{re.escape(name)}\s*\(" + (
+            rf"|SYSCALL_DEFINE\d\s*\(\s*{re.escape(bare)}\b" if bare else ""))
+        return [path for path in self.paths if path.endswith((".c", ".h"))
+                and pattern.search(self._text(path))]
+
+    def _text(self, path: str) -> str:
+        parsed = self._files.get(path)
+        if parsed is not None:
+            return parsed.text
+        text = self._texts.get(path)
+        if text is None:
+            text = self._texts[path] = (self.root / path).read_text(encoding="utf-8")
+        return text
 
     def function(self, name: str) -> CFunction:
         found = self.functions(name) or self.functions("sys_" + name)

@@ -154,6 +154,7 @@ def test_a_lookup_before_the_whole_table_parses_few_files_and_finds_the_same(cin
     from lab.source.cindex import CIndex
 
     lazy = CIndex()
+    lazy.FEW_LOOKUPS = 10**6  # the lookups of every name, all from the files that name them
     assert [f.path for f in lazy.functions("do_mmap")] == \
         [f.path for f in cindex.functions("do_mmap")]
     assert len(lazy._files) < len(cindex.paths) // 2  # not every file was parsed for it
@@ -162,3 +163,7 @@ def test_a_lookup_before_the_whole_table_parses_few_files_and_finds_the_same(cin
             [(f.path, f.line) for f in cindex.functions(name)], name
     assert lazy._functions is None  # all of it answered without the whole table
     assert lazy.functions("no_such_function") == []
+    many = CIndex()
+    for name in cindex.function_names()[:CIndex.FEW_LOOKUPS + 1]:
+        many.functions(name)
+    assert many._functions is not None  # past a few, the table of every file is built

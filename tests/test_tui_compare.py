@@ -183,3 +183,16 @@ async def test_at_80x24_the_comparison_scrolls():
         await pilot.press("end")
         await pilot.pause()
         assert box.scroll_y == box.max_scroll_y
+
+
+async def test_in_chinese_the_known_difference_is_explained_in_chinese():
+    needs_real_kernel()
+    if "thp-anon-alignment" not in {k.id for k in realkernel.applicable()}:
+        pytest.skip("this machine's kernel places a 2 MiB mapping as 6.1 does (before 6.7)")
+    a = MmapLab(session(THP), env=ENV, lang="zh")
+    async with a.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("K")
+        text = shown(await opened(pilot, a))
+        assert "从 Linux 6.7 起，长度为 2 MiB 整数倍的私有匿名映射" in text
+        assert "Since Linux 6.7" not in text

@@ -191,3 +191,20 @@ def test_the_default_world_in_chinese_says_what_the_english_says():
     assert sorted(numbers.findall(english)) == sorted(numbers.findall(chinese))
     for name in re.findall(r"\b[A-Z][A-Z_]{3,}\b|vm\.\w+|\[\w+\]", english):
         assert name in chinese, name
+
+
+def test_every_known_difference_is_explained_in_chinese_with_its_numbers_and_names():
+    import re
+
+    from lab.realkernel.known import KNOWN, MODEL_BUGS
+    from lab.tui.known_zh import LEARNER_ZH, learner_text
+
+    rules = (*KNOWN, *MODEL_BUGS)
+    assert {(k.id, k.since) for k in rules} == set(LEARNER_ZH)
+    for k in rules:
+        chinese = learner_text(k, "zh")
+        numbers = re.compile(r"0x[0-9a-f]+|\d+")
+        assert sorted(numbers.findall(k.learner)) == sorted(numbers.findall(chinese)), k.id
+        for name in re.findall(r"\b[A-Z][A-Z_0-9]{3,}\b|'\w+'|`[^`]+`|\w+\(\)|/\S+\w", k.learner):
+            assert name in chinese, (k.id, name)
+        assert learner_text(k, "en") == k.learner

@@ -26,6 +26,7 @@ from textual.worker import get_current_worker
 from lab.realkernel import host
 from lab.stepping.session import Session
 from lab.tui.i18n import lang_of, t, use_bindings
+from lab.tui.known_zh import learner_text
 
 #: Differences a comparison touches on nearly every row (a build option of this machine's
 #: kernel): told once at the end, not marked on each item. As `mmaplab run --real` does.
@@ -347,6 +348,6 @@ def _explanations(differences: list, lang: str = "en") -> list[RenderableType]:
         if rule in QUIET:
             text.append(t("cmp_quiet", lang, count=count) if count > 1
                         else t("cmp_quiet_one", lang), style="dim")
-        text.append(f"{t('colon', lang)}{known.learner if known else ''}")
+        text.append(f"{t('colon', lang)}{learner_text(known, lang) if known else ''}")
         out.append(text)
     return out

@@ -55,24 +55,29 @@ LEARNER_ZH: dict[tuple[str, tuple[int, int] | None], str] = {
         "本机的内核；6.1 自己的页数是模型对其代码的解读。",
     ("mprotect-unaccounts-unfaulted", (6, 8)):
         "私有可写映射会计入 overcommit 记账（VM_ACCOUNT，VmFlags 中的 'ac'）。Linux 6.1 在 "
-        "mprotect() 把映射改为只读时仍保留这份记账。较新的内核在匿名映射的页从未被访问过时（它还没有 "
-        "anon_vma）会退还记账，于是 'ac' 消失。（在 6.18 上观察到；首个引入它的版本这里没有确定。）",
+        "mprotect() 把映射改为只读时仍保留这份记账。较新的内核在匿名映射的页从未被访问过时（它还"
+        "没有 "
+        "anon_vma）会退还记账，于是 'ac' 消失。（在 6.18 上观察到；首个引入它的版本这里没有确定。"
+        "）",
     ("no-soft-dirty", None):
         "模型的内核（Debian 的 6.1）启用了 CONFIG_MEM_SOFT_DIRTY，所以每个新映射的 VmFlags 中都有 "
         "'sd'。本机的内核编译时没有启用它，所以这里从不出现 'sd'。这是一个编译选项，不是 mmap 的"
         "变化。",
     ("more-ram", None):
-        "默认世界有 8 GiB 内存；在 vm.overcommit_memory=0 下，单个大于内存加交换区的映射会以 ENOMEM "
+        "默认世界有 8 GiB 内存；在 vm.overcommit_memory=0 下，单个大于内存加交换区的映射会以 ENOM"
+        "EM "
         "被拒绝。本机内存更多，所以介于 8 GiB 和本机内存大小之间的映射在这里能通过这项检查。",
     ("open-accmode-3", None):
         "Linux 接受以 O_ACCMODE（3）作为访问模式的 open()：文件只为 ioctl 打开，既不可读也不可写，"
         "随后 mmap 以 EACCES 拒绝它。模型的 open 以 EINVAL 拒绝它。",
     ("thp-unaligned-signed-compare", None):
         "对于低于 2^63、且距其不到 2 MiB 的文件偏移，6.1 的 `(off + len_pad) < off` 是无符号比较"
-        "（len_pad 是 unsigned long），所以内核会继续把映射按偏移对 2 MiB 取模对齐；模型则把和回绕成"
+        "（len_pad 是 unsigned long），所以内核会继续把映射按偏移对 2 MiB 取模对齐；模型则把和回"
+        "绕成"
         "负的 loff_t 并放弃。",
     ("locked-not-proportional", None):
-        "6.1 把锁定的页按比例份额（Pss）计入 Locked：被映射两次的页在每个映射中各算一半。模型把整个 "
+        "6.1 把锁定的页按比例份额（Pss）计入 Locked：被映射两次的页在每个映射中各算一半。模型把整"
+        "个 "
         "Rss 都计入了。",
 }
 

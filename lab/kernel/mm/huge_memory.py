@@ -43,7 +43,7 @@ def __thp_get_unmapped_area(filp, addr: int, len: int, off: int, flags: int,
 
     len_pad = ulong(len + size)  # C: len_pad = len + size;
     # loff_t against unsigned long: C compares these as unsigned 64-bit values
-    if len_pad < len or ulong(off + len_pad) < ulong(off):  # C: if (len_pad < len || (off + len_pad) <
+    if len_pad < len or ulong(off + len_pad) < ulong(off):  # C: if (len_pad < len ||
         return 0  # C: return 0;
 
     ret = current.mm.get_unmapped_area(  # C: ret = current->mm->get_unmapped_area(filp, addr,

@@ -349,10 +349,11 @@ def test_what_the_terminal_cannot_draw_is_replaced_cell_for_cell():
 
     prose = "“Goals” – p → VMA … 中文 café x²"
     ascii_ = glyphs.drawable(prose, glyphs.ASCII)
-    assert ascii_ == '"Goals" - p > VMA . ???? cafe x2'
+    assert ascii_ == '"Goals" - p > VMA . [zh] cafe x2'  # the language's name still reads
     assert cell_len(ascii_) == cell_len(prose)  # nothing on the screen moves
     assert glyphs.drawable("\x1b[1m→\x1b[0m", glyphs.ASCII) == "\x1b[1m>\x1b[0m"  # escapes kept
     assert glyphs.drawable("├─ • ► √ é ╭ 中", glyphs.CONSOLE) == "├─ • ► √ é + ??"
+    assert glyphs.drawable("初识 mmap", glyphs.ASCII) == "???? mmap"  # other Chinese: cells
     assert glyphs.drawable(prose, glyphs.UNICODE) == prose
 
 

@@ -157,4 +157,11 @@ def drawable(text: str, glyphs: Glyphs) -> str:
     table = _TABLES.get(glyphs.name)
     if table is None or text.isascii():
         return text
+    for word, same_cells in _WORDS.items():
+        text = text.replace(word, same_cells)
     return text.translate(table)
+
+
+#: Words the app itself shows that would be only question marks: the language key (L 中文)
+#: and the status bar's language then still say which language they mean.
+_WORDS = {"中文": "[zh]"}

@@ -300,24 +300,9 @@ class StepView:
     def last_wrote(self, page: int) -> bool:
         """Did the last step write the leaf entry at `page` (its address, page aligned)?"""
         ptes = self.last.changes.ptes if self.last is not None else ()
-        if len(ptes) <= 64:
-            return any(a == page for a, _, _ in ptes)
-        if isinstance(ptes, PteWrites):  # a fold's: found without a walk of its writes
+        if isinstance(ptes, PteWrites):  # many writes (a fold's): found by their index
             return ptes.index_of(page) is not None
-        written = self.__dict__.get("_written")
-        if written is None:
-            import bisect
-
-            addrs = [a for a, _, _ in ptes]
-            if all(addrs[i] < addrs[i + 1] for i in range(len(addrs) - 1)):
-                def written(p: int, addrs=addrs) -> bool:
-                    i = bisect.bisect_left(addrs, p)
-                    return i < len(addrs) and addrs[i] == p
-            else:
-                found = set(addrs)
-                written = found.__contains__
-            self.__dict__["_written"] = written
-        return written(page)
+        return any(a == page for a, _, _ in ptes)  # fewer than ptewrites.COMPACT_FROM
 
     @cached_property
     def _info(self) -> _StatementInfo:

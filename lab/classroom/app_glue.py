@@ -8,11 +8,11 @@ thread (e.g. from on_mount):
     app_glue.attach_teacher(app, teacher, hooks)       # mmaplab teach
     app_glue.attach_student(app, student, hooks)       # mmaplab follow
 
-`app` needs only Textual's `set_interval(seconds, callback)` and, for the detach key,
-`bind(key, action, description=...)`. Everything runs in the app's thread: states from the
-socket arrive through the loop's call_soon_threadsafe, coalesced to the newest. The class
-line, the notices and the key speak the app's language (`lang()`), and follow it when it
-changes.
+`app` needs only Textual's `set_interval(seconds, callback)` and, for the detach key, to be
+a Textual node whose bindings can be swapped (lab.tui.i18n.use_bindings). Everything runs in
+the app's thread: states from the socket arrive through the loop's call_soon_threadsafe,
+coalesced to the newest. The class line, the notices and the key speak the app's language
+(`lang()`), and follow it when it changes.
 
 `MmapLabHooks` implements the hooks for today's MmapLab from the outside (its screen's public
 methods, plus a one-line classroom status under the status bar); `run_app` starts an app with
@@ -160,14 +160,14 @@ def attach_student(app, student: Student, hooks: LabHooks, key: str = "d") -> No
 
 
 def _bind_again(app, key: str, action: str, description: str) -> None:
-    """app.bind(), in place of what `key` was bound to before (Textual's adds to a list)."""
-    bindings = getattr(app, "_bindings", None)
-    if bindings is not None:
-        bindings.key_to_bindings.pop(key, None)
-    app.bind(key, action, description=description)
-    refresh = getattr(app, "refresh_bindings", None)
-    if refresh is not None:
-        refresh()  # the footer reads the new word
+    """Bind `key` in place of what it was bound to before (Textual's bind() adds to a list),
+    as the app swaps its own keys' words when the language changes."""
+    from textual.binding import Binding
+
+    from lab.tui.i18n import use_bindings
+
+    use_bindings(app, [Binding(key, action, description)])
+    app.refresh_bindings()  # the footer reads the new word
 
 
 def _same_scenario(session: Session, state: ClassState) -> bool:

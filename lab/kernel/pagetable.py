@@ -273,14 +273,15 @@ class PageTable:
         pagemap counts them."""
         total = 0
         for base, size, block in self.leaf_blocks(start, end):
+            if size == 1 << PAGE_SHIFT:  # 4 KiB PTEs: alike entries counted together
+                total += sum(n for entry, n in Counter(block.values()).items()
+                             if pte_present(entry))
+                continue
             shift = size.bit_length() - 1
-            for i, entry in block.items() if size > 1 << PAGE_SHIFT else ():
+            for i, entry in block.items():
                 if pte_present(entry):  # a huge entry: only its part inside the range
                     addr = base + (i << shift)
                     total += (min(addr + size, end) - max(addr, start)) >> PAGE_SHIFT
-            if size == 1 << PAGE_SHIFT:
-                total += sum(n for entry, n in Counter(block.values()).items()
-                             if pte_present(entry))
         return total
 
     def table_count(self) -> int:

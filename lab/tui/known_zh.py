@@ -8,6 +8,11 @@ machine. Every number, flag and function name of the English is kept (a test che
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lab.realkernel.known import Known
+
 LEARNER_ZH: dict[tuple[str, tuple[int, int] | None], str] = {
     ("thp-anon-alignment", (6, 7)):
         "从 Linux 6.7 起，长度为 2 MiB 整数倍的私有匿名映射会被放在 2 MiB 边界上，以便用透明大页"
@@ -82,7 +87,7 @@ LEARNER_ZH: dict[tuple[str, tuple[int, int] | None], str] = {
 }
 
 
-def learner_text(known, lang: str) -> str:  # noqa: ANN001
+def learner_text(known: Known, lang: str) -> str:
     """What a learner is told of a known difference, in `lang` (English if not there)."""
     if lang == "zh":
         return LEARNER_ZH.get((known.id, known.since), known.learner)

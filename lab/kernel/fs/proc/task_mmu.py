@@ -30,7 +30,7 @@ from lab.kernel.include.linux.mm import (
 )
 from lab.kernel.machine import Machine
 from lab.kernel.mm_struct import VmAreaStruct
-from lab.kernel.pagetable import LEVELS, pte_pfn
+from lab.kernel.pagetable import pte_pfn
 from lab.kernel.physmem import FRAME_ANON, ZERO_PFN
 
 # st_dev as maps prints it: the lab's ext4 disk, tmpfs/shmem and hugetlbfs
@@ -112,9 +112,8 @@ def vma_stats(machine: Machine, vma: VmAreaStruct, smaps_detail: bool = True) ->
     counts = _mapcounts(machine) if wants_counts else {}
     pss_locked = 0  # smaps_account(): Locked is proportional, in 1/2^PSS_SHIFT bytes
     inode = vma.vm_file.f_inode if vma.vm_file is not None else None
-    shift_of = {1 << shift: shift for _, shift in LEVELS}
     for base, size, block in mm.pgd.leaf_blocks(vma.vm_start, vma.vm_end):
-        shift = shift_of[size]
+        shift = size.bit_length() - 1
         # Without a file no entry needs its address: alike entries (the zero page's) are
         # counted together, so a table costs its distinct values, not its 512 entries.
         if inode is None:

@@ -21,6 +21,13 @@ def class_line(a: MmapLab) -> str:
     return str(a.lab.query_one(f"#{app_glue.MmapLabHooks.STATUS_ID}").render())
 
 
+def toasts(a: MmapLab) -> str:
+    """The notifications on screen, title and message, as the learner reads them."""
+    from textual.widgets._toast import Toast
+
+    return " | ".join(str(toast.render()) for toast in a.screen.query(Toast))
+
+
 def footer_words(a: MmapLab) -> list[str]:
     return [k.description for k in a.lab.query(FooterKey)]
 
@@ -30,9 +37,7 @@ async def test_a_chinese_student_reads_the_class_in_chinese_and_L_switches_it(tm
     a = MmapLab(session, env={"LANG": "C.UTF-8", "TERM": "xterm-256color"}, lang="zh")
     student = Student("c1", lambda state: None, directory=tmp_path)  # not started: no socket
     hooks = app_glue.MmapLabHooks(a)
-    notices: list[str] = []
-    hooks.notify = notices.append  # type: ignore[method-assign]
-    async with a.run_test(size=(120, 40)) as pilot:
+    async with a.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.pause()
         app_glue.attach_student(a, student, hooks)
         app_glue.keep_status(a, hooks)
@@ -45,7 +50,7 @@ async def test_a_chinese_student_reads_the_class_in_chinese_and_L_switches_it(tm
         assert "脱离/回到" in footer_words(a)
         await pilot.press("s")  # a move of one's own detaches
         await pilot.pause(0.3)
-        assert notices == ["已脱离 c1：可自由探索；按 d 回到讲师"]
+        assert "课堂" in toasts(a) and "已脱离 c1：可自由探索；按 d 回到讲师" in toasts(a)
         assert "已脱离：自由探索；按 d 回到讲师" in class_line(a)
         await pilot.press("L")
         await pilot.pause(0.3)
@@ -58,4 +63,5 @@ async def test_a_chinese_student_reads_the_class_in_chinese_and_L_switches_it(tm
         assert a.lab.session.position == Position(0, 2)
         student.link.connection_changed("ended")
         await pilot.pause(0.3)
-        assert notices[-1] == "the instructor has left c1: you keep this state"
+        assert "Class" in toasts(a)
+        assert "the instructor has left c1: you keep this state" in toasts(a)
